@@ -1,0 +1,58 @@
+/**
+ * Settings of a running function, read once when the module loads so that a missing or
+ * wrong value fails the cold start with a clear message instead of a request later.
+ */
+import { IANAZone } from 'luxon';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`Missing required environment variable ${name}`);
+  }
+  return value;
+}
+
+function integer(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function timeZone(): string {
+  const zone = process.env.TIME_ZONE || 'UTC';
+  if (!IANAZone.isValidZone(zone)) {
+    throw new Error(`Environment variable TIME_ZONE must be an IANA time zone name, got "${zone}"`);
+  }
+  return zone;
+}
+
+export interface Config {
+  /** The single DynamoDB table. */
+  tableName: string;
+  /** Endpoint override, set only when running against DynamoDB Local. */
+  dynamoDbEndpoint: string | undefined;
+  /** IANA zone in which dates, hours and naive time slots are read and written. */
+  timeZone: string;
+  /** bcrypt cost factor for new password hashes. @default 10 */
+  bcryptRounds: number;
+  /** Lifetime of a login session in seconds. @default 1209600 (two weeks) */
+  sessionTtlSeconds: number;
+}
+
+let cached: Config | undefined;
+
+/** The configuration, validated on first use and then kept for the container's life. */
+export function config(): Config {
+  cached ??= {
+    tableName: required('TABLE_NAME'),
+    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    timeZone: timeZone(),
+    bcryptRounds: integer('BCRYPT_ROUNDS', 10, 4, 15),
+    sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1_209_600, 60, 31_536_000),
+  };
+  return cached;
+}

@@ -1,0 +1,146 @@
+/**
+ * Authentication use cases: sign up, log in, recognise the caller, log out.
+ */
+import { ulid } from 'ulid';
+import { CsrfFailed, InvalidCredentials, NotAuthenticated } from './errors';
+import type { PasswordHasher } from './passwords';
+import type { CredentialStore, UserStore } from './ports';
+import { newSecret, sameSecret, seal, sha256, unseal } from './secrets';
+import { type PublicUser, parseLogin, parseSignUp, publicUser } from './users';
+
+/** Who is calling, and with which credential. */
+export interface Principal {
+  user: PublicUser;
+  via: 'token' | 'session';
+  /** The caller's API token in plain text, when it can be known. */
+  token: string | undefined;
+}
+
+/** What a login hands the client. */
+export interface LoginResult {
+  user: PublicUser;
+  token: string;
+  sessionId: string;
+  csrfToken: string;
+  sessionMaxAgeSeconds: number;
+}
+
+/**
+ * Signs a user up.
+ * 1. Validate username, email and password (policy included).
+ * 2. Hash the password with bcrypt.
+ * 3. Store the user; the store claims username and email atomically.
+ */
+export async function signUp(
+  body: unknown,
+  deps: { users: UserStore; hasher: PasswordHasher; now: Date },
+): Promise<PublicUser> {
+  const input = parseSignUp(body);
+  const user = {
+    id: ulid(deps.now.getTime()),
+    username: input.username,
+    email: input.email,
+    passwordHash: await deps.hasher.hash(input.password),
+    created: deps.now.toISOString(),
+  };
+  await deps.users.create(user);
+  return publicUser(user);
+}
+
+/**
+ * Logs a user in.
+ * 1. Validate the request's shape.
+ * 2. Find the user by username and check the password; an unknown user costs the same
+ *    bcrypt work and gets the same answer as a wrong password.
+ * 3. Issue a new API token, session id and CSRF token; store only their hashes.
+ */
+export async function login(
+  body: unknown,
+  deps: { users: UserStore; credentials: CredentialStore; hasher: PasswordHasher; now: Date; sessionTtlSeconds: number },
+): Promise<LoginResult> {
+  const input = parseLogin(body);
+  const user = await deps.users.findByUsername(input.username);
+  const matches = await deps.hasher.verify(input.password, user?.passwordHash);
+  if (!user || !matches) throw new InvalidCredentials();
+
+  const token = newSecret();
+  const sessionId = newSecret();
+  const csrfToken = newSecret();
+  await deps.credentials.save({
+    user: publicUser(user),
+    tokenHash: sha256(token),
+    sessionHash: sha256(sessionId),
+    csrfHash: sha256(csrfToken),
+    sealedToken: seal(token, sessionId),
+    sessionExpiresAt: Math.floor(deps.now.getTime() / 1000) + deps.sessionTtlSeconds,
+  });
+  return { user: publicUser(user), token, sessionId, csrfToken, sessionMaxAgeSeconds: deps.sessionTtlSeconds };
+}
+
+/** The credentials a request carries, as the HTTP layer found them. */
+export interface PresentedCredentials {
+  authorization: string | undefined;
+  sessionId: string | undefined;
+  csrfHeader: string | undefined;
+  /** POST, PUT, PATCH or DELETE: needs the CSRF token when authenticated by session. */
+  unsafeMethod: boolean;
+}
+
+/**
+ * Recognises the caller.
+ * 1. An `Authorization: Token <key>` header wins: the key must name a live token.
+ * 2. Otherwise a live `sessionid` cookie; unsafe methods must then carry
+ *    `X-CSRFToken` equal to the session's CSRF token.
+ * 3. Otherwise the caller is not authenticated.
+ */
+export async function authenticate(
+  presented: PresentedCredentials,
+  deps: { credentials: CredentialStore; now: Date },
+): Promise<Principal> {
+  const token = tokenFromHeader(presented.authorization);
+  if (token !== undefined) {
+    const user = await deps.credentials.findToken(sha256(token));
+    if (!user) throw new NotAuthenticated(NotAuthenticated.invalidToken);
+    return { user, via: 'token', token };
+  }
+
+  if (presented.sessionId) {
+    const session = await deps.credentials.findSession(sha256(presented.sessionId));
+    if (session && session.expiresAt > deps.now.getTime() / 1000) {
+      if (presented.unsafeMethod) checkCsrf(presented.csrfHeader, session.csrfHash);
+      return { user: session.user, via: 'session', token: unseal(session.sealedToken, presented.sessionId) };
+    }
+  }
+  throw new NotAuthenticated();
+}
+
+/**
+ * The key of a `Token` authorization header; undefined when the header is absent or
+ * uses another scheme (then other ways to authenticate are tried, as the original did).
+ */
+function tokenFromHeader(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const parts = header.trim().split(/\s+/);
+  if (parts[0]?.toLowerCase() !== 'token') return undefined;
+  if (parts.length === 1) throw new NotAuthenticated('Invalid token header. No credentials provided.');
+  if (parts.length > 2) throw new NotAuthenticated('Invalid token header. Token string should not contain spaces.');
+  return parts[1];
+}
+
+function checkCsrf(header: string | undefined, expectedHash: string): void {
+  if (!header) throw new CsrfFailed('CSRF token missing.');
+  if (!sameSecret(sha256(header), expectedHash)) throw new CsrfFailed('CSRF token incorrect.');
+}
+
+/** The login answer's shape for an authenticated caller. */
+export function describeLogin(user: PublicUser, token: string | undefined) {
+  return { is_authenticated: true, user: publicUser(user), auth_token: token ?? null };
+}
+
+/**
+ * Logs the caller out everywhere: every API token and session of the user is revoked,
+ * as the original's single token per user was.
+ */
+export async function logout(principal: Principal, deps: { credentials: CredentialStore }): Promise<void> {
+  await deps.credentials.revokeAll(principal.user.id);
+}

@@ -1,0 +1,87 @@
+/**
+ * Errors with a meaning. The domain throws them; exactly one middleware
+ * (`http/errors.ts`) turns them into HTTP statuses and the contract's bodies.
+ */
+
+export abstract class DomainError extends Error {
+  override name = this.constructor.name;
+}
+
+/** One or more fields are invalid: 400 with per-field messages. */
+export class ValidationFailed extends DomainError {
+  constructor(readonly fields: Readonly<Record<string, readonly string[]>>) {
+    super(Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '));
+  }
+
+  static field(field: string, message: string): ValidationFailed {
+    return new ValidationFailed({ [field]: [message] });
+  }
+}
+
+/** A business rule refused the request: 400 with the rule's exact message. */
+export class BusinessRuleViolation extends DomainError {}
+
+/** The hour is already held by another active meeting of this user. */
+export class SlotConflict extends BusinessRuleViolation {
+  constructor(readonly email: string) {
+    super(`Time slot is conflicting with another event for user : ${email}`);
+  }
+}
+
+/** The user has blocked this hour. */
+export class SlotUnavailable extends BusinessRuleViolation {
+  constructor(readonly email: string) {
+    super(`Time slot is not available for user : ${email}`);
+  }
+}
+
+/** Username and password do not match a user. */
+export class InvalidCredentials extends DomainError {
+  constructor() {
+    super('Credentials were not correct');
+  }
+}
+
+/** No credentials, or credentials that do not identify a user. */
+export class NotAuthenticated extends DomainError {
+  static readonly notProvided = 'Authentication credentials were not provided.';
+  static readonly invalidToken = 'Invalid token.';
+  constructor(message: string = NotAuthenticated.notProvided) {
+    super(message);
+  }
+}
+
+/** A session-authenticated unsafe request without the matching CSRF token. */
+export class CsrfFailed extends DomainError {
+  constructor(reason: string) {
+    super(`CSRF Failed: ${reason}`);
+  }
+}
+
+/** Authenticated, but not allowed to do this. */
+export class PermissionDenied extends DomainError {
+  constructor(message = 'You do not have permission to perform this action.') {
+    super(message);
+  }
+}
+
+/** The thing does not exist, or the caller may not know that it does. */
+export class NotFound extends DomainError {
+  constructor() {
+    super('Not found.');
+  }
+}
+
+/** A concurrent change won; the caller may retry with fresh data. */
+export class ConcurrentModification extends DomainError {
+  constructor(message = 'The resource was changed by another request; retry with fresh data.') {
+    super(message);
+  }
+}
+
+/** The store stayed busy after bounded retries; nothing was written. */
+export class TemporarilyUnavailable extends DomainError {
+  constructor(message = 'The service is busy; nothing was changed. Retry shortly.') {
+    super(message);
+  }
+}

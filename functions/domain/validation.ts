@@ -1,0 +1,60 @@
+/**
+ * Field validation with zod, answering in the original API's words (Django REST
+ * Framework's messages), so clients that show or match them keep working.
+ */
+import { z } from 'zod';
+import { ValidationFailed } from './errors';
+
+export const messages = {
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  blank: 'This field may not be blank.',
+  string: 'Not a valid string.',
+  integer: 'A valid integer is required.',
+  list: 'Expected a list of items.',
+  emptyList: 'This list may not be empty.',
+  maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
+  maxItems: (max: number) => `Ensure this field has no more than ${max} elements.`,
+  email: 'Enter a valid email address.',
+} as const;
+
+/** The message for a value of the wrong type: missing, null, or something else. */
+function typeMessage(otherwise: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? messages.required : issue.input === null ? messages.null : otherwise;
+}
+
+/** A required string; blank is refused unless allowed. */
+export function text(options: { max: number; allowBlank?: boolean; trim?: boolean }) {
+  let schema = z.string({ error: typeMessage(messages.string) });
+  if (options.trim) schema = schema.trim();
+  schema = schema.max(options.max, { error: messages.maxLength(options.max) });
+  return options.allowBlank ? schema : schema.min(1, { error: messages.blank });
+}
+
+/** An email address, lower-cased. */
+export function email() {
+  return z
+    .string({ error: typeMessage(messages.string) })
+    .trim()
+    .min(1, { error: messages.blank })
+    .max(254, { error: messages.maxLength(254) })
+    .pipe(z.email({ error: messages.email }))
+    .transform((value) => value.toLowerCase());
+}
+
+/**
+ * Parses `input` with `schema`, or throws ValidationFailed listing every field's
+ * messages (the first path segment names the field, as the original did).
+ */
+export function parseFields<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: Record<string, string[]> = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : 'non_field_errors';
+    const list = (fields[field] ??= []);
+    if (!list.includes(issue.message)) list.push(issue.message);
+  }
+  throw new ValidationFailed(fields);
+}

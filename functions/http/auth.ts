@@ -1,0 +1,31 @@
+/**
+ * Authenticates every protected route: by `Authorization: Token ...`, or by the session
+ * cookie with `X-CSRFToken` on unsafe methods. The rules are the domain's; this only
+ * gathers what the request carries.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import { authenticate } from '../domain/auth';
+import type { CredentialStore } from '../domain/ports';
+import { readCookie, SESSION_COOKIE } from './cookies';
+import type { ApiEvent, ApiResult } from './types';
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function authentication(credentials: CredentialStore): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    name: 'authentication',
+    before: async (request) => {
+      const event = request.event;
+      const headers = event.headers ?? {};
+      event.principal = await authenticate(
+        {
+          authorization: headers.authorization,
+          sessionId: readCookie(event, SESSION_COOKIE),
+          csrfHeader: headers['x-csrftoken'],
+          unsafeMethod: unsafeMethods.has(event.requestContext.http.method.toUpperCase()),
+        },
+        { credentials, now: new Date() },
+      );
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The one place where errors become HTTP answers in the contract's shapes. Anything
+ * unexpected is logged with its stack and answered with a generic 500 body.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import {
+  BusinessRuleViolation,
+  ConcurrentModification,
+  CsrfFailed,
+  InvalidCredentials,
+  NotAuthenticated,
+  NotFound,
+  PermissionDenied,
+  TemporarilyUnavailable,
+  ValidationFailed,
+} from '../domain/errors';
+import { HttpError } from './http-error';
+import { logger } from './logger';
+import { json } from './responses';
+import type { ApiEvent, ApiResult } from './types';
+
+export function toHttpResult(error: unknown): ApiResult | undefined {
+  if (error instanceof ValidationFailed) {
+    const errMessage = Object.entries(error.fields).flatMap(([field, list]) => list.map((message) => `${field}: ${message}`));
+    return json(400, { ...error.fields, err_message: errMessage });
+  }
+  if (error instanceof BusinessRuleViolation) return json(400, { err_message: [error.message] });
+  if (error instanceof InvalidCredentials) return json(401, { err_message: [error.message] });
+  if (error instanceof NotAuthenticated) {
+    return json(401, { detail: error.message }, { headers: { 'www-authenticate': 'Token' } });
+  }
+  if (error instanceof CsrfFailed || error instanceof PermissionDenied) return json(403, { detail: error.message });
+  if (error instanceof NotFound) return json(404, { detail: error.message });
+  if (error instanceof ConcurrentModification) return json(409, { detail: error.message });
+  if (error instanceof TemporarilyUnavailable) {
+    return json(503, { detail: error.message }, { headers: { 'retry-after': '1' } });
+  }
+  if (error instanceof HttpError) return json(error.statusCode, { detail: error.detail }, { headers: error.headers });
+  return undefined;
+}
+
+export function errorMapper(): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    name: 'errorMapper',
+    onError: (request) => {
+      const known = toHttpResult(request.error);
+      if (known) {
+        request.response = known;
+        return;
+      }
+      logger.error('Unhandled error', { error: request.error as Error, path: request.event.rawPath });
+      request.response = json(500, { detail: 'A server error occurred.' });
+    },
+  };
+}

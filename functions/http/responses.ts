@@ -1,0 +1,22 @@
+import type { ApiResult } from './types';
+
+const baseHeaders = {
+  'content-type': 'application/json',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export interface ResponseExtras {
+  headers?: Record<string, string>;
+  /** Set-Cookie values, one per cookie (API Gateway turns each into a header). */
+  cookies?: string[];
+}
+
+export function json(statusCode: number, body: unknown, extras: ResponseExtras = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { ...baseHeaders, ...extras.headers },
+    body: JSON.stringify(body),
+    ...(extras.cookies && extras.cookies.length > 0 ? { cookies: extras.cookies } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The one DynamoDB document client of a container.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+
+let client: DynamoDBDocumentClient | undefined;
+
+export function documentClient(): DynamoDBDocumentClient {
+  if (!client) {
+    const { dynamoDbEndpoint } = config();
+    const base = new DynamoDBClient({
+      ...(dynamoDbEndpoint ? { endpoint: dynamoDbEndpoint } : {}),
+      // The SDK retries throttling and 5xx itself; a few attempts keep tail latency bounded.
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    });
+    client = DynamoDBDocumentClient.from(base, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+  return client;
+}

@@ -1,0 +1,51 @@
+/**
+ * Bounded, jittered retries of writes that failed for transient reasons: a transaction
+ * cancelled only by conflicts with other transactions, or throttling that outlasted the
+ * SDK's own retries. A write that still fails is answered as TemporarilyUnavailable;
+ * DynamoDB transactions are all-or-nothing, so nothing is half-written either way.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TemporarilyUnavailable } from '../domain/errors';
+
+const transientNames = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionInProgressException',
+  'TransactionConflictException',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+export function isTransient(error: unknown): boolean {
+  if (error instanceof TransactionCanceledException) {
+    const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+    const conflicted = codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded');
+    return conflicted && !codes.includes('ConditionalCheckFailed');
+  }
+  return error instanceof Error && transientNames.has(error.name);
+}
+
+export interface RetryOptions {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetry: RetryOptions = { attempts: 5, baseDelayMs: 20, maxDelayMs: 400 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `write`, retrying transient failures with full-jitter exponential backoff. */
+export async function withRetries<T>(write: () => Promise<T>, options: RetryOptions = defaultRetry): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      if (attempt >= options.attempts) throw new TemporarilyUnavailable();
+      const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(Math.random() * ceiling);
+    }
+  }
+}

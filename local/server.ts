@@ -1,0 +1,72 @@
+/**
+ * Serves the route table over HTTP the way API Gateway would: each request becomes a
+ * payload 2.0 event for the route's own handler module, and anything no route takes goes
+ * to the fallback handler, just like the `$default` route in AWS.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { fallbackRoute, matchRoute } from '../functions/routes';
+import { fromHandlerResult, localContext, toApiGatewayEvent } from './api-gateway';
+
+type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** API Gateway refuses payloads over 10 MB before any function runs. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+const loaded = new Map<string, Promise<LambdaHandler>>();
+
+function loadHandler(module: string): Promise<LambdaHandler> {
+  let handler = loaded.get(module);
+  if (!handler) {
+    handler = import(`../functions/${module}`).then((exports: { handler: LambdaHandler }) => exports.handler);
+    loaded.set(module, handler);
+  }
+  return handler;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | 'tooLarge'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BODY) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > GATEWAY_MAX_BODY ? 'tooLarge' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+export function createApiServer(): Server {
+  return createServer(async (request, response) => {
+    const send = (statusCode: number, headers: Record<string, string | string[]>, body: Buffer | string) => {
+      response.writeHead(statusCode, { ...headers, 'content-length': Buffer.byteLength(body) });
+      response.end(body);
+    };
+    try {
+      const body = await readBody(request);
+      if (body === 'tooLarge') {
+        return send(413, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+      }
+      const method = request.method ?? 'GET';
+      const url = request.url ?? '/';
+      const path = url.split('?')[0] ?? '/';
+      const match = matchRoute(method, path);
+      const target =
+        match.kind === 'route'
+          ? { module: match.route.handler, name: match.route.name, routeKey: `${method.toUpperCase()} ${match.route.path}`, pathParameters: match.pathParameters }
+          : { module: fallbackRoute.handler, name: fallbackRoute.name, routeKey: '$default', pathParameters: {} };
+      const event = toApiGatewayEvent(
+        { method, url, headers: request.headers, body, sourceIp: request.socket.remoteAddress },
+        { routeKey: target.routeKey, pathParameters: target.pathParameters },
+        request.headers.host ?? 'localhost',
+      );
+      const handler = await loadHandler(target.module);
+      const result = fromHandlerResult(await handler(event, localContext(target.name)));
+      send(result.statusCode, result.headers, result.body);
+    } catch (error) {
+      // What API Gateway answers when the function itself fails.
+      console.error(error);
+      send(500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' }));
+    }
+  });
+}

@@ -1,0 +1,9 @@
+// Settings every test worker runs with. DYNAMODB_ENDPOINT and TABLE_NAME come from the
+// global setup; cheap bcrypt keeps the many sign-ups of the suite fast.
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+process.env.TABLE_NAME ??= 'calendar-test';
+process.env.BCRYPT_ROUNDS ??= '4';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
