@@ -1,0 +1,126 @@
+import { execSync } from 'node:child_process';
+import { uniqueUser } from '../support/api';
+import { type LocalServer, runLocalMain, startLocalServer } from '../support/local-server';
+
+jest.setTimeout(120_000);
+
+let server: LocalServer;
+
+beforeAll(async () => {
+  server = await startLocalServer({ BCRYPT_ROUNDS: '4' });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+function cookiesFrom(headers: Headers): Record<string, string> {
+  return Object.fromEntries(headers.getSetCookie().map((line) => line.split(';')[0]!.split('=') as [string, string]));
+}
+
+describe('the local server', () => {
+  it('prints its URL and answers health', async () => {
+    expect(server.output()).toMatch(/Calendar API listening on http:\/\/localhost:\d+/);
+    const response = await request('GET', '/api/health/');
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('signs up, logs in, authenticates by token and logs out over HTTP', async () => {
+    const candidate = uniqueUser('e2e');
+    expect((await request('POST', '/api/user/sign_up/', { body: candidate })).status).toBe(201);
+    const login = await request('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } });
+    expect(login.status).toBe(200);
+    const auth = { authorization: `Token ${login.body.auth_token}` };
+    expect((await request('GET', '/api/user/get_detail/', { headers: auth })).body.user.username).toBe(candidate.username);
+    expect((await request('POST', '/api/user/logout/', { headers: auth })).body).toEqual({ logged_out: true });
+    const after = await request('GET', '/api/user/get_detail/', { headers: auth });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toBe('Token');
+  });
+
+  it('authenticates by session cookie and demands the CSRF header on unsafe methods', async () => {
+    const candidate = uniqueUser('e2esession');
+    await request('POST', '/api/user/sign_up/', { body: candidate });
+    const login = await request('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } });
+    const cookies = cookiesFrom(login.headers);
+    const cookie = `sessionid=${cookies.sessionid}; csrftoken=${cookies.csrftoken}`;
+
+    expect((await request('GET', '/api/user/get_detail/', { headers: { cookie } })).status).toBe(200);
+    const withoutCsrf = await request('POST', '/api/user/logout/', { headers: { cookie } });
+    expect(withoutCsrf).toMatchObject({ status: 403, body: { detail: 'CSRF Failed: CSRF token missing.' } });
+    const withCsrf = await request('POST', '/api/user/logout/', { headers: { cookie, 'x-csrftoken': cookies.csrftoken! } });
+    expect(withCsrf.status).toBe(200);
+    expect((await request('GET', '/api/user/get_detail/', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('lets exactly one of many concurrent sign-ups with one email succeed, round after round', async () => {
+    for (let round = 0; round < 3; round++) {
+      const shared = uniqueUser('race');
+      const attempts = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          request('POST', '/api/user/sign_up/', {
+            body: { ...uniqueUser(`racer${i}`), email: i % 2 ? shared.email : shared.email.toUpperCase() },
+          }),
+        ),
+      );
+      const statuses = attempts.map((attempt) => attempt.status).sort();
+      expect(statuses).toEqual([201, ...Array(15).fill(400)]);
+      for (const refused of attempts.filter((attempt) => attempt.status === 400)) {
+        expect(refused.body.email).toEqual(['user with this email already exists.']);
+      }
+    }
+  });
+
+  it('lets exactly one of many concurrent sign-ups with one username succeed', async () => {
+    const shared = uniqueUser('samename');
+    const attempts = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        request('POST', '/api/user/sign_up/', {
+          body: { ...uniqueUser(`other${i}`), username: i % 2 ? shared.username : shared.username.toUpperCase() },
+        }),
+      ),
+    );
+    expect(attempts.filter((attempt) => attempt.status === 201)).toHaveLength(1);
+    expect(attempts.filter((attempt) => attempt.status >= 500)).toEqual([]);
+  });
+
+  it('answers unknown routes and wrong methods in the contract shape', async () => {
+    expect(await request('GET', '/nowhere')).toMatchObject({ status: 404, body: { detail: 'Not found.' } });
+    const wrong = await request('PUT', '/api/user/sign_up/');
+    expect(wrong).toMatchObject({ status: 405, body: { detail: 'Method "PUT" not allowed.' } });
+  });
+});
+
+describe('stopping and starting', () => {
+  it('stops DynamoDB Local when it is stopped', async () => {
+    const own = await startLocalServer({ BCRYPT_ROUNDS: '4' });
+    const dynamoPort = new URL(own.dynamoDbEndpoint).port;
+    const running = () => execSync('ps -eo args', { encoding: 'utf8' }).split('\n').some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
+    expect(running()).toBe(true);
+    expect(await own.stop('SIGTERM')).toBe(0);
+    for (let i = 0; i < 50 && running(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(running()).toBe(false);
+  });
+
+  it('says in one line that Java is missing when it is', async () => {
+    const child = runLocalMain({ PATH: '/nonexistent' });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(output.trim().split('\n').filter((line) => line.includes('Java'))).toEqual([
+      expect.stringContaining('apt-get install -y default-jre-headless'),
+    ]);
+  });
+});

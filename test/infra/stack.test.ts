@@ -1,0 +1,113 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { routes } from '../../functions/routes';
+import { tableActions } from '../../lib/api-function';
+import { CalendarStack, gatewayPath } from '../../lib/calendar-stack';
+
+// Bundling is skipped: these tests read the template, not the code assets.
+function synthesize() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new CalendarStack(app, 'TestStack', { timeZone: 'Asia/Kolkata' });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+const { stack, template } = synthesize();
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
+
+/** The logical id of the function an entry of the route table became. */
+function functionIdOf(name: string): string {
+  return stack.getLogicalId(stack.functions[name]!.function.node.defaultChild as never);
+}
+
+/** Every DynamoDB action the function's role is allowed. */
+function dynamoActionsOf(name: string): string[] {
+  const roleId = stack.getLogicalId(stack.functions[name]!.function.role!.node.defaultChild as never);
+  return resources('AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+    .flatMap((statement) => [statement.Action].flat())
+    .filter((action) => action.startsWith('dynamodb:'))
+    .sort();
+}
+
+describe('the CDK stack', () => {
+  it('has exactly one function per route entry, plus the fallback', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+  });
+
+  it('wires every route of the table to its own function', () => {
+    const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+    for (const route of routes) {
+      for (const method of route.methods) expect(routeKeys).toContain(`${method} ${gatewayPath(route.path)}`);
+      const integrationTarget = JSON.stringify(
+        resources('AWS::ApiGatewayV2::Integration').map(([, integration]) => integration.Properties.IntegrationUri),
+      );
+      expect(integrationTarget).toContain(functionIdOf(route.name));
+    }
+    expect(routeKeys).toContain('$default');
+    expect(routeKeys).toHaveLength(routes.reduce((count, route) => count + route.methods.length, 0) + 1);
+  });
+
+  it('runs every function on Node.js 22 or newer, on ARM64', () => {
+    for (const [, fn] of resources('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('grants each function exactly the table access its route declares, and never Scan', () => {
+    for (const route of routes) {
+      const expected = route.access === 'none' ? [] : [...tableActions[route.access]].sort();
+      expect({ route: route.name, actions: dynamoActionsOf(route.name) }).toEqual({ route: route.name, actions: expected });
+    }
+    expect(dynamoActionsOf('Fallback')).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
+    expect(JSON.stringify(template.toJSON())).not.toContain('"dynamodb:*"');
+  });
+
+  it('tells table-bound functions the table name and the zone, and no others the table', () => {
+    for (const route of routes) {
+      const variables = template.findResources('AWS::Lambda::Function')[functionIdOf(route.name)]!.Properties.Environment.Variables;
+      expect(variables.TIME_ZONE).toBe('Asia/Kolkata');
+      if (route.access === 'none') expect(variables.TABLE_NAME).toBeUndefined();
+      else expect(variables.TABLE_NAME).toEqual({ Ref: stack.getLogicalId(stack.table.node.defaultChild as never) });
+    }
+  });
+
+  it('defines the table: pk/sk strings, on demand, PITR, new and old images, TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('throttles the stage and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('passes the cdk-nag AwsSolutions checks', () => {
+    const { app } = synthesize();
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const findings = report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`);
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
