@@ -25,6 +25,15 @@ export const routes: readonly Route[] = [
   { name: 'Login', methods: ['POST'], path: '/api/user/login/', handler: 'login', access: 'readwrite' },
   { name: 'GetDetail', methods: ['GET'], path: '/api/user/get_detail/', handler: 'get-detail', access: 'read' },
   { name: 'Logout', methods: ['POST'], path: '/api/user/logout/', handler: 'logout', access: 'readwrite' },
+  { name: 'BlockSlots', methods: ['POST'], path: '/api/user/block_slots/', handler: 'block-slots', access: 'readwrite' },
+  {
+    name: 'GetAvailableSlots',
+    methods: ['GET'],
+    path: '/api/user/get_available_slots/',
+    handler: 'get-available-slots',
+    access: 'read',
+  },
+  { name: 'CreateEvent', methods: ['POST'], path: '/api/event/', handler: 'create-event', access: 'readwrite' },
 ];
 
 /** Answers every request no route takes: 404 for unknown paths, 405 for wrong methods. */

@@ -90,6 +90,9 @@ export class ApiFunction extends Construct {
   bindTable(table: ITable, access: TableAccess): void {
     if (access === 'none') return;
     this.function.addEnvironment('TABLE_NAME', table.tableName);
-    this.role.addToPolicy(new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn] }));
+    // The table and its indexes (the listing queries read the indexes).
+    this.role.addToPolicy(
+      new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn, `${table.tableArn}/index/*`] }),
+    );
   }
 }

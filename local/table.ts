@@ -17,9 +17,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
-          { AttributeName: tableDefinition.partitionKey, AttributeType: 'S' },
-          { AttributeName: tableDefinition.sortKey, AttributeType: 'S' },
-        ],
+          tableDefinition.partitionKey,
+          tableDefinition.sortKey,
+          ...tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+        ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+        GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' as const },
+        })),
         KeySchema: [
           { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
           { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },

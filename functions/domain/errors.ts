@@ -85,3 +85,21 @@ export class TemporarilyUnavailable extends DomainError {
     super(message);
   }
 }
+
+/** Blocking an hour that holds one of the user's active meetings. */
+export class HourAlreadyBooked extends BusinessRuleViolation {
+  constructor(readonly hour: number) {
+    super(`There is already an event booked at time slot : ${hour}`);
+  }
+}
+
+/** The exact business messages the contract lists, for the rules without a class of their own. */
+export const ruleMessages = {
+  pastDatetime: (timeSlot: string) => `Event can not be booked for past datetime : ${timeSlot}`,
+  hourlyOnly: 'Only hourly time slots are allowed. e.g DD:MM:YYYY hh:00:00',
+  pastDate: "Slots can't be defined for past date",
+  organiserRemoved: 'Event organiser can not be removed',
+} as const;
+
+/** The message for an email that names no user. */
+export const unknownEmail = (email: string) => `Invalid email "${email}" - object does not exist.`;

@@ -4,7 +4,9 @@
 import type { Stores } from '../domain/ports';
 import { config } from '../config';
 import { documentClient } from './client';
+import { DynamoAvailabilityStore } from './availability-store';
 import { DynamoCredentialStore } from './credential-store';
+import { DynamoMeetingStore } from './meeting-store';
 import { DynamoUserStore } from './user-store';
 
 let cached: Stores | undefined;
@@ -16,6 +18,8 @@ export function stores(): Stores {
     cached = {
       users: new DynamoUserStore(client, tableName),
       credentials: new DynamoCredentialStore(client, tableName),
+      availability: new DynamoAvailabilityStore(client, tableName),
+      meetings: new DynamoMeetingStore(client, tableName),
     };
   }
   return cached;

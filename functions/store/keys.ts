@@ -21,4 +21,27 @@ export const keys = {
     sk: `AUTH#${kind}#${hash}`,
   }),
   credentialPointerPrefix: 'AUTH#',
+
+  /** The record of a user's date: id, created, modified of its availability. */
+  day: (userId: string, date: string): Key => ({ pk: `USER#${userId}`, sk: `DAY#${date}` }),
+  /** One taken hour of a user: blocked, or held by a meeting. Its existence is the lock. */
+  hour: (userId: string, date: string, hour: number): Key => ({
+    pk: `USER#${userId}`,
+    sk: `DAY#${date}#${String(hour).padStart(2, '0')}`,
+  }),
+  /** Prefix of a date's record and taken hours, for the one-query day read. */
+  dayPrefix: (date: string) => `DAY#${date}`,
+
+  meeting: (meetingId: string): Key => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' }),
+  /** A guest's membership of a meeting (the organiser's is the meeting item itself). */
+  membership: (meetingId: string, userId: string): Key => ({ pk: `MEETING#${meetingId}`, sk: `MEMBER#${userId}` }),
+  meetingIdOf: (pk: string) => pk.slice('MEETING#'.length),
+
+  /** Index keys of a user's meetings in time order, all statuses and by status. */
+  memberIndex: (userId: string, status: string, timeSlot: string, meetingId: string) => ({
+    gsi1pk: `MEMBER#${userId}`,
+    gsi1sk: `${timeSlot}#${meetingId}`,
+    gsi2pk: `MEMBER#${userId}#${status}`,
+    gsi2sk: `${timeSlot}#${meetingId}`,
+  }),
 } as const;

@@ -6,4 +6,11 @@ export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
+  /** Keys-only indexes: a page of ids, then one batched read of the meetings. */
+  globalSecondaryIndexes: [
+    /** A user's meetings (organiser or guest) in time order, any status. */
+    { indexName: 'byMemberTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** A user's meetings of one status in time order. */
+    { indexName: 'byMemberStatusTime', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
 } as const;

@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationFailed } from '../domain/errors';
 import type { UserStore } from '../domain/ports';
-import type { UserRecord } from '../domain/users';
+import type { PublicUser, UserRecord } from '../domain/users';
 import { keys } from './keys';
 import { withRetries } from './retry';
 
@@ -62,5 +62,23 @@ export class DynamoUserStore implements UserStore {
       passwordHash: Item.passwordHash,
       created: Item.created,
     };
+  }
+
+  /** One consistent BatchGetItem of the email guards (re-asked for unprocessed keys). */
+  async findByEmails(emails: readonly string[]): Promise<Map<string, PublicUser>> {
+    const found = new Map<string, PublicUser>();
+    let pending: Record<string, unknown>[] = [...new Set(emails.map((email) => email.toLowerCase()))].map((email) => ({ ...keys.email(email) }));
+    while (pending.length > 0) {
+      const batch = pending.slice(0, 100);
+      pending = pending.slice(100);
+      const result = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        found.set(String(item.email), { id: String(item.id), username: String(item.username), email: String(item.email) });
+      }
+      pending.push(...(result.UnprocessedKeys?.[this.tableName]?.Keys ?? []));
+    }
+    return found;
   }
 }

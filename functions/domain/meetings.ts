@@ -1,0 +1,133 @@
+/**
+ * Meetings: booking one, and how a meeting is shown.
+ */
+import { z } from 'zod';
+import { ulid } from 'ulid';
+import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
+import type { MeetingStore, UserStore } from './ports';
+import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot } from './time';
+import type { PublicUser } from './users';
+import { messages, parseFields, text } from './validation';
+
+export const TITLE_MAX = 60;
+export const DESCRIPTION_MAX = 500;
+/** Participants of one meeting, organiser included. */
+export const MAX_PARTICIPANTS = 50;
+
+export type MeetingStatus = 'active' | 'cancelled';
+
+export interface Meeting {
+  id: string;
+  title: string;
+  description: string | null;
+  slot: Slot;
+  status: MeetingStatus;
+  organiser: PublicUser;
+  /** Organiser first, then the guests in the order they were given. */
+  participants: PublicUser[];
+  version: number;
+  created: string;
+  modified: string;
+}
+
+export const timeSlotMessages = {
+  format: 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DD hh:mm:ss, YYYY-MM-DDThh:mm:ss[+HH:MM|-HH:MM|Z].',
+  nonexistent: (zone: string) => `Invalid datetime for the timezone "${zone}".`,
+} as const;
+
+const listMessage = (issue: { input?: unknown }) =>
+  issue.input === undefined ? messages.required : issue.input === null ? messages.null : messages.list;
+
+const newMeetingSchema = z.object({
+  title: text({ max: TITLE_MAX, trim: true }),
+  description: text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }).nullable().optional(),
+  time_slot: z.string({ error: (issue) => (issue.input === undefined ? messages.required : issue.input === null ? messages.null : messages.string) }),
+  participants: z
+    .array(z.string({ error: messages.string }).trim().max(254, { error: messages.maxLength(254) }), { error: listMessage })
+    .max(MAX_PARTICIPANTS * 2, { error: messages.maxItems(MAX_PARTICIPANTS) }),
+});
+
+/**
+ * Reads a time slot in the service zone, or throws the contract's error: a field error
+ * for an unreadable value, the hourly rule for a time off the hour.
+ */
+export function readTimeSlot(value: string, zone: string): Slot {
+  const parsed = parseTimeSlot(value, zone);
+  if (!parsed.ok) {
+    throw ValidationFailed.field('time_slot', parsed.reason === 'format' ? timeSlotMessages.format : timeSlotMessages.nonexistent(zone));
+  }
+  if (!parsed.wholeHour) throw new BusinessRuleViolation(ruleMessages.hourlyOnly);
+  return parsed.slot;
+}
+
+/** The slot must not have begun. */
+export function requireFuture(slot: Slot, zone: string, now: Date): void {
+  if (hasBegun(slot, zone, now)) throw new BusinessRuleViolation(ruleMessages.pastDatetime(formatSlot(slot)));
+}
+
+/**
+ * Resolves emails to users, keeping the organiser first and each person once. Throws the
+ * contract's message for the first email, in the order given, that names no user.
+ */
+export async function resolveParticipants(organiser: PublicUser, emails: readonly string[], users: UserStore): Promise<PublicUser[]> {
+  const wanted = [...new Set(emails.map((email) => email.toLowerCase()))].filter((email) => email !== organiser.email);
+  const found = wanted.length > 0 ? await users.findByEmails(wanted) : new Map<string, PublicUser>();
+  const participants = [organiser];
+  for (const email of emails) {
+    const user = found.get(email.toLowerCase());
+    if (email.toLowerCase() === organiser.email) continue;
+    if (!user) throw ValidationFailed.field('participants', unknownEmail(email));
+    if (!participants.some((participant) => participant.id === user.id)) participants.push(user);
+  }
+  if (participants.length > MAX_PARTICIPANTS) {
+    throw ValidationFailed.field('participants', messages.maxItems(MAX_PARTICIPANTS));
+  }
+  return participants;
+}
+
+/**
+ * Books a meeting organised by the caller.
+ * 1. Validate title, description, participants and the time slot (whole hour, future).
+ * 2. Resolve the participants' emails in one batched read; the organiser is always one.
+ * 3. Write the meeting and take every participant's hour in ONE transaction: it fails,
+ *    writing nothing, if anyone has blocked the hour or holds another meeting in it.
+ */
+export async function bookMeeting(
+  body: unknown,
+  deps: { meetings: MeetingStore; users: UserStore; caller: PublicUser; zone: string; now: Date },
+): Promise<Meeting> {
+  const input = parseFields(newMeetingSchema, body);
+  const slot = readTimeSlot(input.time_slot, deps.zone);
+  requireFuture(slot, deps.zone, deps.now);
+  const participants = await resolveParticipants(deps.caller, input.participants, deps.users);
+  const stamp = deps.now.toISOString();
+  const meeting: Meeting = {
+    id: ulid(deps.now.getTime()),
+    title: input.title,
+    description: input.description ?? null,
+    slot,
+    status: 'active',
+    organiser: deps.caller,
+    participants,
+    version: 1,
+    created: stamp,
+    modified: stamp,
+  };
+  await deps.meetings.create(meeting);
+  return meeting;
+}
+
+/** A meeting as the API shows it. */
+export function describeMeeting(meeting: Meeting) {
+  return {
+    id: meeting.id,
+    participants: meeting.participants.map((participant) => participant.email),
+    organiser: meeting.organiser.email,
+    created: formatTimestamp(meeting.created),
+    modified: formatTimestamp(meeting.modified),
+    title: meeting.title,
+    description: meeting.description,
+    time_slot: formatSlot(meeting.slot),
+    status: meeting.status,
+  };
+}

@@ -1,0 +1,12 @@
+import { getAvailability } from './domain/availability';
+import { authenticatedRoute } from './http/authenticated-route';
+import { json } from './http/responses';
+import { services } from './services';
+
+const { availability, users } = services();
+
+/** GET /api/user/get_available_slots/?date=YYYY-MM-DD[&user=<email>] */
+export const handler = authenticatedRoute({}, async ({ event, principal }) => {
+  const day = await getAvailability(event.queryStringParameters ?? {}, { availability, users, caller: principal.user });
+  return json(200, { response: day });
+});
