@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import { uniqueUser } from '../support/api';
+import { httpClient } from '../support/http-client';
 import { type LocalServer, runLocalMain, startLocalServer } from '../support/local-server';
 
 jest.setTimeout(120_000);
@@ -14,15 +15,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+const request = httpClient(() => server.url);
 
 function cookiesFrom(headers: Headers): Record<string, string> {
   return Object.fromEntries(headers.getSetCookie().map((line) => line.split(';')[0]!.split('=') as [string, string]));

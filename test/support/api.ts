@@ -110,3 +110,15 @@ export async function signedInUser(prefix = 'user'): Promise<LoggedIn> {
     auth: { authorization: `Token ${login.body.auth_token}` },
   };
 }
+
+/** The date `days` after today (UTC), `YYYY-MM-DD`. */
+export function futureDate(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+let dayCounter = 0;
+/** A future date no other call in this process returned: tests never share a day. */
+export function freshDate(): string {
+  dayCounter += 1;
+  return futureDate(30 + ((process.pid * 37 + dayCounter) % 3000));
+}

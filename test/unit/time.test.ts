@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { formatSlot, hasBegun, parseDate, parseTimeSlot, slotOf, today } from '../../functions/domain/time';
+
+const zones = ['UTC', 'Asia/Kolkata', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns'];
+const zone = fc.constantFrom(...zones);
+// Instants on whole minutes between 2000 and 2100.
+const instant = fc.integer({ min: 946_684_800, max: 4_102_444_800 }).map((seconds) => DateTime.fromSeconds(seconds - (seconds % 60), { zone: 'UTC' }));
+
+describe('parseDate', () => {
+  it('accepts real calendar dates only', () => {
+    expect(parseDate('2028-02-29')).toBe('2028-02-29');
+    expect(parseDate('2027-02-29')).toBeUndefined();
+    expect(parseDate('2027-1-01')).toBeUndefined();
+    expect(parseDate('2027-01-01T00:00')).toBeUndefined();
+  });
+});
+
+describe('parseTimeSlot', () => {
+  it('reads any instant with any offset as the same wall-clock time of the service zone', () => {
+    fc.assert(
+      fc.property(instant, zone, fc.integer({ min: -14 * 4, max: 14 * 4 }), (moment, serviceZone, quarterHours) => {
+        const written = moment.setZone(`UTC${quarterHours >= 0 ? '+' : '-'}${Math.floor(Math.abs(quarterHours) / 4)}:${String((Math.abs(quarterHours) % 4) * 15).padStart(2, '0')}`);
+        const parsed = parseTimeSlot(written.toISO({ suppressMilliseconds: true })!, serviceZone);
+        const local = moment.setZone(serviceZone);
+        if (local.minute === 0) {
+          expect(parsed).toEqual({ ok: true, wholeHour: true, slot: { date: local.toFormat('yyyy-MM-dd'), hour: local.hour } });
+        } else {
+          expect(parsed).toEqual({ ok: true, wholeHour: false });
+        }
+      }),
+    );
+  });
+
+  it('reads a naive whole hour that exists in the zone as itself', () => {
+    fc.assert(
+      fc.property(instant, zone, fc.boolean(), (moment, serviceZone, withT) => {
+        const local = moment.setZone(serviceZone).startOf('hour');
+        const written = local.toFormat(withT ? "yyyy-MM-dd'T'HH:mm:ss" : 'yyyy-MM-dd HH:mm:ss');
+        const parsed = parseTimeSlot(written, serviceZone);
+        expect(parsed).toEqual({ ok: true, wholeHour: true, slot: { date: local.toFormat('yyyy-MM-dd'), hour: local.hour } });
+        if (parsed.ok && parsed.wholeHour) expect(formatSlot(parsed.slot)).toBe(local.toFormat('yyyy-MM-dd HH:00:00'));
+      }),
+    );
+  });
+
+  it('refuses the wall-clock hour skipped by a spring-forward transition', () => {
+    expect(parseTimeSlot('2031-03-09 02:00:00', 'America/New_York')).toEqual({ ok: false, reason: 'nonexistent' });
+    expect(parseTimeSlot('2031-03-30 01:00:00', 'Europe/London')).toEqual({ ok: false, reason: 'nonexistent' });
+    expect(parseTimeSlot('2031-03-09 03:00:00', 'America/New_York')).toMatchObject({ ok: true, wholeHour: true });
+  });
+
+  it('maps both instants of a repeated fall-back hour to one slot', () => {
+    const first = parseTimeSlot('2031-11-02T01:00:00-04:00', 'America/New_York');
+    const second = parseTimeSlot('2031-11-02T01:00:00-05:00', 'America/New_York');
+    expect(first).toEqual(second);
+    expect(first).toEqual({ ok: true, wholeHour: true, slot: { date: '2031-11-02', hour: 1 } });
+  });
+
+  it('finds half-hour zones off the hour for UTC instants on the hour', () => {
+    expect(parseTimeSlot('2031-01-01T10:00:00Z', 'Asia/Kolkata')).toEqual({ ok: true, wholeHour: false });
+    expect(parseTimeSlot('2031-01-01T04:30:00Z', 'Asia/Kolkata')).toEqual({ ok: true, wholeHour: true, slot: { date: '2031-01-01', hour: 10 } });
+  });
+
+  it.each(['', 'soon', '2031-01-01', '2031-13-01 10:00:00', '2031-02-30 10:00:00', '2031-01-01 24:00:00', '2031-01-01 10:60:00', '2031-01-01T10:00:00+25:00'])(
+    'refuses the unreadable %j',
+    (value) => {
+      expect(parseTimeSlot(value, 'UTC')).toEqual({ ok: false, reason: 'format' });
+    },
+  );
+
+  it('finds seconds and fractions off the hour', () => {
+    expect(parseTimeSlot('2031-01-01 10:00:01', 'UTC')).toEqual({ ok: true, wholeHour: false });
+    expect(parseTimeSlot('2031-01-01T10:00:00.5Z', 'UTC')).toEqual({ ok: true, wholeHour: false });
+    expect(parseTimeSlot('2031-01-01T10:00:00.000Z', 'UTC')).toMatchObject({ ok: true, wholeHour: true });
+  });
+});
+
+describe('slots and the clock', () => {
+  it('formats and reads back every slot', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 23 }), (days, hour) => {
+        const date = DateTime.fromISO('2000-01-01', { zone: 'UTC' }).plus({ days }).toFormat('yyyy-MM-dd');
+        expect(slotOf(formatSlot({ date, hour }))).toEqual({ date, hour });
+      }),
+    );
+  });
+
+  it('knows today in the service zone', () => {
+    const now = new Date('2031-01-01T20:00:00Z');
+    expect(today('UTC', now)).toBe('2031-01-01');
+    expect(today('Asia/Kolkata', now)).toBe('2031-01-02');
+    expect(today('America/New_York', now)).toBe('2031-01-01');
+  });
+
+  it('counts a slot as begun from its first instant', () => {
+    const slot = { date: '2031-01-01', hour: 10 };
+    expect(hasBegun(slot, 'UTC', new Date('2031-01-01T09:59:59Z'))).toBe(false);
+    expect(hasBegun(slot, 'UTC', new Date('2031-01-01T10:00:00Z'))).toBe(true);
+    expect(hasBegun(slot, 'Asia/Kolkata', new Date('2031-01-01T04:29:59Z'))).toBe(false);
+    expect(hasBegun(slot, 'Asia/Kolkata', new Date('2031-01-01T04:30:00Z'))).toBe(true);
+  });
+});
