@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { TableAccess } from '../functions/routes';
+import { tableDefinition } from '../functions/store/table-definition';
 
 /** What each access level may do to the table. Never Scan; transactions need these item actions. */
 export const tableActions: Record<Exclude<TableAccess, 'none'>, string[]> = {
@@ -90,9 +91,8 @@ export class ApiFunction extends Construct {
   bindTable(table: ITable, access: TableAccess): void {
     if (access === 'none') return;
     this.function.addEnvironment('TABLE_NAME', table.tableName);
-    // The table and its indexes (the listing queries read the indexes).
-    this.role.addToPolicy(
-      new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn, `${table.tableArn}/index/*`] }),
-    );
+    // The table and each of its indexes by name (listing queries read the indexes).
+    const indexes = tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
+    this.role.addToPolicy(new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn, ...indexes] }));
   }
 }
