@@ -34,6 +34,9 @@ export const routes: readonly Route[] = [
     access: 'read',
   },
   { name: 'CreateEvent', methods: ['POST'], path: '/api/event/', handler: 'create-event', access: 'readwrite' },
+  { name: 'ListEvents', methods: ['GET'], path: '/api/event/', handler: 'list-events', access: 'read' },
+  { name: 'GetEvent', methods: ['GET'], path: '/api/event/{id}/', handler: 'get-event', access: 'read' },
+  { name: 'UpdateEvent', methods: ['PUT', 'PATCH'], path: '/api/event/{id}/', handler: 'update-event', access: 'readwrite' },
 ];
 
 /** Answers every request no route takes: 404 for unknown paths, 405 for wrong methods. */

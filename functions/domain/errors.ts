@@ -67,8 +67,8 @@ export class PermissionDenied extends DomainError {
 
 /** The thing does not exist, or the caller may not know that it does. */
 export class NotFound extends DomainError {
-  constructor() {
-    super('Not found.');
+  constructor(message = 'Not found.') {
+    super(message);
   }
 }
 

@@ -2,7 +2,7 @@
  * What the domain needs from storage. `store/` implements these with DynamoDB; the
  * domain never knows keys, tables or the SDK.
  */
-import type { Meeting } from './meetings';
+import type { Meeting, MeetingStatus } from './meetings';
 import type { PublicUser, UserRecord } from './users';
 
 export interface UserStore {
@@ -40,6 +40,31 @@ export interface AvailabilityStore {
   blockHours(userId: string, date: string, hours: readonly number[], now: Date): Promise<void>;
 }
 
+/** Which of a user's meetings a listing shows: time slots from `from` to `to`, inclusive. */
+export interface MeetingRange {
+  userId: string;
+  status?: MeetingStatus;
+  /** Lowest time slot, `YYYY-MM-DD HH:00:00`. */
+  from: string;
+  /** Highest time slot; open-ended when absent. */
+  to?: string;
+}
+
+/** A page by position, or by an opaque cursor from an earlier page. */
+export type PageRequest =
+  | { kind: 'offset'; offset: number; limit: number }
+  | { kind: 'cursor'; cursor?: string; limit: number };
+
+export interface MeetingPage {
+  meetings: Meeting[];
+  /** Cursors just before the first and just after the last meeting of the page. */
+  before?: string;
+  after?: string;
+  /** Whether more meetings follow the page, and precede it. */
+  hasNext: boolean;
+  hasPrevious: boolean;
+}
+
 export interface MeetingStore {
   /**
    * Stores the meeting and takes every participant's hour atomically. Throws
@@ -47,6 +72,17 @@ export interface MeetingStore {
    * booked, writing nothing.
    */
   create(meeting: Meeting): Promise<void>;
+  get(meetingId: string): Promise<Meeting | undefined>;
+  /**
+   * Replaces `before` by `after` in one atomic write: frees the hours `after` no longer
+   * holds (only if they still belong to this meeting), takes the new ones under the
+   * booking conditions, and applies only if the meeting is still at `before.version`.
+   * Throws SlotUnavailable / SlotConflict, or ConcurrentModification, writing nothing.
+   */
+  replace(before: Meeting, after: Meeting): Promise<void>;
+  /** One page of a user's meetings in time order. Throws NotFound for a bad cursor. */
+  page(range: MeetingRange, request: PageRequest): Promise<MeetingPage>;
+  count(range: MeetingRange): Promise<number>;
 }
 
 /** What a login grants: an API token and a browser session, both stored as hashes. */

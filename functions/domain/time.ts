@@ -106,3 +106,11 @@ export function hasBegun(slot: Slot, zone: string, now: Date): boolean {
 export function formatTimestamp(iso: string): string {
   return DateTime.fromISO(iso, { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm:ss');
 }
+
+/** The earliest slot that has not begun at `now`: the current hour only at its very start. */
+export function firstUnbegunSlot(zone: string, now: Date): Slot {
+  const local = DateTime.fromJSDate(now).setZone(zone);
+  const start = local.startOf('hour');
+  const slot = start.toMillis() === local.toMillis() ? start : start.plus({ hours: 1 });
+  return { date: slot.toFormat('yyyy-MM-dd'), hour: slot.hour };
+}

@@ -20,3 +20,11 @@ export function json(statusCode: number, body: unknown, extras: ResponseExtras =
     ...(extras.cookies && extras.cookies.length > 0 ? { cookies: extras.cookies } : {}),
   };
 }
+
+/** The absolute URL of the request's path, as the client reached it. */
+export function absolutePath(event: { headers?: Record<string, string | undefined>; rawPath: string; requestContext: { domainName: string } }): string {
+  const headers = event.headers ?? {};
+  const scheme = (headers['x-forwarded-proto'] ?? 'http').split(',')[0]!.trim();
+  const host = headers.host ?? event.requestContext.domainName;
+  return `${scheme}://${host}${event.rawPath}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Reading and changing one meeting: only its participants see it, only its organiser
+ * changes it, and every change keeps the booking rules.
+ */
+import { z } from 'zod';
+import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages } from './errors';
+import {
+  DESCRIPTION_MAX,
+  type Meeting,
+  MAX_PARTICIPANTS,
+  readTimeSlot,
+  requireFuture,
+  resolveParticipants,
+  TITLE_MAX,
+} from './meetings';
+import type { MeetingStore, UserStore } from './ports';
+import { formatSlot, hasBegun } from './time';
+import type { PublicUser } from './users';
+import { messages, parseFields, text } from './validation';
+
+const typeMessage = (otherwise: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? messages.required : issue.input === null ? messages.null : otherwise;
+
+const changeSchema = z.object({
+  title: text({ max: TITLE_MAX, trim: true }),
+  description: text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }).nullable(),
+  time_slot: z.string({ error: typeMessage(messages.string) }),
+  participants: z
+    .array(z.string({ error: messages.string }).trim().max(254, { error: messages.maxLength(254) }), { error: typeMessage(messages.list) })
+    .max(MAX_PARTICIPANTS * 2, { error: messages.maxItems(MAX_PARTICIPANTS) }),
+  status: z.enum(['active', 'cancelled'], {
+    error: (issue) => (issue.input === undefined ? messages.required : `"${String(issue.input)}" is not a valid choice.`),
+  }),
+});
+
+/** The meeting, for one of its participants; NotFound for anyone else. */
+export async function readMeeting(meetingId: string, deps: { meetings: MeetingStore; caller: PublicUser }): Promise<Meeting> {
+  const meeting = await deps.meetings.get(meetingId);
+  if (!meeting || !meeting.participants.some((participant) => participant.id === deps.caller.id)) throw new NotFound();
+  return meeting;
+}
+
+/**
+ * Changes a meeting (PUT: every field; PATCH: any of them).
+ * 1. Find it: NotFound unless the caller takes part; PermissionDenied for a guest.
+ * 2. Validate the fields given. A new participants list must still hold the organiser;
+ *    its emails are resolved in one batched read.
+ * 3. A change that takes anyone's hour (a move, new guests, re-activation) needs an hour
+ *    that has not begun; a meeting whose hour has begun cannot be moved.
+ * 4. Write it in ONE transaction that frees the hours no longer held, takes the new ones
+ *    under the booking conditions, and applies only to the version read in step 1.
+ */
+export async function changeMeeting(
+  meetingId: string,
+  body: unknown,
+  deps: { meetings: MeetingStore; users: UserStore; caller: PublicUser; zone: string; now: Date; partial: boolean },
+): Promise<Meeting> {
+  const before = await readMeeting(meetingId, deps);
+  if (before.organiser.id !== deps.caller.id) throw new PermissionDenied();
+  const input = parseFields(deps.partial ? changeSchema.partial() : changeSchema, body);
+
+  const after: Meeting = { ...before, version: before.version + 1, modified: deps.now.toISOString() };
+  if (input.title !== undefined) after.title = input.title;
+  if (input.description !== undefined) after.description = input.description;
+  if (input.status !== undefined) after.status = input.status;
+  if (input.time_slot !== undefined) after.slot = readTimeSlot(input.time_slot, deps.zone);
+  if (input.participants !== undefined) {
+    const organiserEmail = before.organiser.email.toLowerCase();
+    if (!input.participants.some((email) => email.toLowerCase() === organiserEmail)) {
+      throw new BusinessRuleViolation(ruleMessages.organiserRemoved);
+    }
+    after.participants = await resolveParticipants(before.organiser, input.participants, deps.users);
+  }
+
+  const moved = formatSlot(after.slot) !== formatSlot(before.slot);
+  if (moved && hasBegun(before.slot, deps.zone, deps.now)) {
+    throw new BusinessRuleViolation(ruleMessages.pastDatetime(formatSlot(before.slot)));
+  }
+  if (takesNewHours(before, after)) requireFuture(after.slot, deps.zone, deps.now);
+
+  await deps.meetings.replace(before, after);
+  return after;
+}
+
+/** Whether `after` holds an hour of someone that `before` did not. */
+function takesNewHours(before: Meeting, after: Meeting): boolean {
+  if (after.status !== 'active') return false;
+  if (before.status !== 'active' || formatSlot(after.slot) !== formatSlot(before.slot)) return true;
+  const held = new Set(before.participants.map((participant) => participant.id));
+  return after.participants.some((participant) => !held.has(participant.id));
+}

@@ -1,0 +1,18 @@
+import { listMeetings } from './domain/meeting-list';
+import { authenticatedRoute } from './http/authenticated-route';
+import { absolutePath, json } from './http/responses';
+import { services } from './services';
+
+const { meetings, config } = services();
+
+/** GET /api/event/: the caller's meetings in time order, a page at a time. */
+export const handler = authenticatedRoute({}, async ({ event, principal }) => {
+  const page = await listMeetings(event.queryStringParameters ?? {}, {
+    meetings,
+    caller: principal.user,
+    zone: config.timeZone,
+    now: new Date(),
+    baseUrl: absolutePath(event),
+  });
+  return json(200, page);
+});

@@ -1,0 +1,20 @@
+import { changeMeeting } from './domain/meeting-changes';
+import { describeMeeting } from './domain/meetings';
+import { authenticatedRoute } from './http/authenticated-route';
+import { json } from './http/responses';
+import { services } from './services';
+
+const { meetings, users, config } = services();
+
+/** PUT (every field) and PATCH (any of them) /api/event/{id}/, for the organiser. */
+export const handler = authenticatedRoute({ body: true }, async ({ event, body, principal }) => {
+  const meeting = await changeMeeting(event.pathParameters?.id ?? '', body, {
+    meetings,
+    users,
+    caller: principal.user,
+    zone: config.timeZone,
+    now: new Date(),
+    partial: event.requestContext.http.method.toUpperCase() === 'PATCH',
+  });
+  return json(200, { response: describeMeeting(meeting) });
+});
