@@ -105,4 +105,72 @@ describe('races over HTTP against the local server', () => {
       expect(day.body.response.blocked_slots).toEqual(expected);
     }
   });
+
+  it('lets exactly one of two organisers move their meeting into a shared guest\'s hour', async () => {
+    const guest = await httpUser(request, uniqueUser('shared'));
+    const [first, second] = await Promise.all([httpUser(request, uniqueUser('mover1')), httpUser(request, uniqueUser('mover2'))]);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const a = await request('POST', '/api/event/', { headers: first!.auth, body: meeting(`${date} 08:00:00`, [guest.user.email]) });
+      const b = await request('POST', '/api/event/', { headers: second!.auth, body: meeting(`${date} 09:00:00`, [guest.user.email]) });
+      const target = `${date} 15:00:00`;
+      const moves = await Promise.all([
+        request('PATCH', `/api/event/${a.body.response.id}/`, { headers: first!.auth, body: { time_slot: target } }),
+        request('PATCH', `/api/event/${b.body.response.id}/`, { headers: second!.auth, body: { time_slot: target } }),
+      ]);
+      expect(moves.map((move) => move.status).sort()).toEqual([200, 400]);
+      expect(moves.find((move) => move.status === 400)!.body).toEqual({
+        err_message: [`Time slot is conflicting with another event for user : ${guest.user.email}`],
+      });
+      const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: guest.auth });
+      expect(day.body.response.blocked_slots).toEqual(moves[0]!.status === 200 ? [9, 15] : [8, 15]);
+    }
+  });
+
+  it('never loses an update or mixes states when one meeting is patched twice at once', async () => {
+    const organiser = await httpUser(request, uniqueUser('patcher'));
+    const guest = await httpUser(request, uniqueUser('patchguest'));
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const booked = await request('POST', '/api/event/', { headers: organiser.auth, body: meeting(`${date} 08:00:00`, [guest.user.email]) });
+      const id = booked.body.response.id;
+      const changes = [
+        { title: 'Morning', time_slot: `${date} 10:00:00` },
+        { title: 'Evening', time_slot: `${date} 18:00:00` },
+      ];
+      const answers = await Promise.all(changes.map((body) => request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body })));
+      for (const answer of answers) expect([200, 409]).toContain(answer.status);
+      expect(answers.some((answer) => answer.status === 200)).toBe(true);
+      const final = (await request('GET', `/api/event/${id}/`, { headers: organiser.auth })).body;
+      // The meeting is exactly one of the two changes, never a mix, and its hour is held.
+      expect(changes).toContainEqual({ title: final.title, time_slot: final.time_slot });
+      const winner = answers.filter((answer) => answer.status === 200).map((answer) => answer.body.response.title);
+      expect(winner).toContain(final.title);
+      for (const who of [organiser, guest]) {
+        const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: who.auth });
+        expect(day.body.response.blocked_slots).toEqual([Number(final.time_slot.slice(11, 13))]);
+      }
+    }
+  });
+
+  it('leaves a consistent meeting when a cancel races a move', async () => {
+    const organiser = await httpUser(request, uniqueUser('racer'));
+    const guest = await httpUser(request, uniqueUser('raceguest'));
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const booked = await request('POST', '/api/event/', { headers: organiser.auth, body: meeting(`${date} 08:00:00`, [guest.user.email]) });
+      const id = booked.body.response.id;
+      const answers = await Promise.all([
+        request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body: { status: 'cancelled' } }),
+        request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body: { time_slot: `${date} 13:00:00` } }),
+      ]);
+      for (const answer of answers) expect([200, 409]).toContain(answer.status);
+      const final = (await request('GET', `/api/event/${id}/`, { headers: organiser.auth })).body;
+      const expected = final.status === 'cancelled' ? [] : [Number(final.time_slot.slice(11, 13))];
+      for (const who of [organiser, guest]) {
+        const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: who.auth });
+        expect(day.body.response.blocked_slots).toEqual(expected);
+      }
+    }
+  });
 });
