@@ -1,7 +1,7 @@
 /**
  * Availability: the hours a user has blocked or booked on a date, and blocking more.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { AvailabilityStore, DayState, UserStore } from './ports';
 import { formatTimestamp, HOURS_OF_DAY, parseDate, today } from './time';

@@ -2,7 +2,7 @@
  * Reading and changing one meeting: only its participants see it, only its organiser
  * changes it, and every change keeps the booking rules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages } from './errors';
 import {
   DESCRIPTION_MAX,

@@ -1,7 +1,7 @@
 /**
  * Meetings: booking one, and how a meeting is shown.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ulid } from 'ulid';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { MeetingStore, UserStore } from './ports';

@@ -1,7 +1,7 @@
 /**
  * Users: what a valid sign-up and login look like, and the password policy.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationFailed } from './errors';
 import { email, parseFields, text } from './validation';
 

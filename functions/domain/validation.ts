@@ -2,7 +2,7 @@
  * Field validation with zod, answering in the original API's words (Django REST
  * Framework's messages), so clients that show or match them keep working.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationFailed } from './errors';
 
 export const messages = {
