@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fallbackRoute, matchRoute } from '../functions/routes';
+import { type CallMetrics, metricsEnabled, requestMetrics } from '../functions/store/metrics';
 import { fromHandlerResult, localContext, toApiGatewayEvent } from './api-gateway';
 
 type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -61,7 +62,15 @@ export function createApiServer(): Server {
         request.headers.host ?? 'localhost',
       );
       const handler = await loadHandler(target.module);
-      const result = fromHandlerResult(await handler(event, localContext(target.name)));
+      const metrics: CallMetrics = { calls: 0, readUnits: 0, writeUnits: 0 };
+      const invoke = () => handler(event, localContext(target.name));
+      const result = fromHandlerResult(await (metricsEnabled() ? requestMetrics.run(metrics, invoke) : invoke()));
+      if (metricsEnabled()) {
+        // What this request cost in DynamoDB, for the benchmark.
+        result.headers['x-dynamodb-calls'] = String(metrics.calls);
+        result.headers['x-dynamodb-read-units'] = String(metrics.readUnits);
+        result.headers['x-dynamodb-write-units'] = String(metrics.writeUnits);
+      }
       send(result.statusCode, result.headers, result.body);
     } catch (error) {
       // What API Gateway answers when the function itself fails.

@@ -4,6 +4,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { metricsEnabled, recordCallMetrics } from './metrics';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -16,6 +17,7 @@ export function documentClient(): DynamoDBDocumentClient {
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
     });
+    if (metricsEnabled()) recordCallMetrics(base);
     client = DynamoDBDocumentClient.from(base, {
       marshallOptions: { removeUndefinedValues: true },
     });

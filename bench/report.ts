@@ -1,0 +1,93 @@
+/**
+ * The benchmark's tables, for the terminal and the README.
+ */
+import type { ColdStart } from './cold-start';
+import type { LoadResult } from './load';
+
+/**
+ * DynamoDB on-demand prices, us-east-1 (AWS's DynamoDB pricing page, on-demand capacity,
+ * after the November 2024 reduction): per million request units.
+ */
+export const PRICES = { writeRequestUnitPerMillion: 0.625, readRequestUnitPerMillion: 0.125, region: 'us-east-1' };
+
+/** Dollars per million operations, from the mean request units of one operation. */
+export function costPerMillion(result: LoadResult): number | undefined {
+  if (result.readUnits === undefined && result.writeUnits === undefined) return undefined;
+  return (result.writeUnits ?? 0) * PRICES.writeRequestUnitPerMillion + (result.readUnits ?? 0) * PRICES.readRequestUnitPerMillion;
+}
+
+const number = (value: number | undefined, digits = 0) => (value === undefined ? 'n/a' : value.toFixed(digits));
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(headers), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+interface Results {
+  date: string;
+  machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
+  operations: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult; costPerMillion?: number }[];
+  scaling: { table: string; user: string; operation: string; result: LoadResult }[];
+  coldStarts: { bareNodeMs: number; functions: ColdStart[] };
+  benchSeconds: number;
+}
+
+export function renderReport(results: Results): string {
+  const operations = table(
+    ['operation', 'conc.', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'floor req/s', 'floor p99 ms', 'vs floor (req/s, p99)', 'DynamoDB calls', 'RRU', 'WRU', '$ per million'],
+    results.operations.map(({ operation, concurrency, http, floor, costPerMillion }) => [
+      operation,
+      String(concurrency),
+      number(http.perSecond),
+      number(http.p50, 1),
+      number(http.p90, 1),
+      number(http.p99, 1),
+      String(http.errors),
+      number(floor?.perSecond),
+      number(floor?.p99, 1),
+      floor ? `${(http.perSecond / floor.perSecond).toFixed(2)}x, ${(http.p99 / floor.p99).toFixed(2)}x` : 'n/a',
+      number(http.calls, 1),
+      number(http.readUnits, 1),
+      number(http.writeUnits, 1),
+      costPerMillion === undefined ? 'n/a' : `$${costPerMillion.toFixed(2)}`,
+    ]),
+  );
+  const scaling = table(
+    ['table', 'user', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'DynamoDB calls', 'RRU'],
+    results.scaling.map(({ table: size, user, operation, result }) => [
+      size,
+      user,
+      operation,
+      number(result.perSecond),
+      number(result.p50, 1),
+      number(result.p99, 1),
+      String(result.errors),
+      number(result.calls, 1),
+      number(result.readUnits, 1),
+    ]),
+  );
+  const cold = table(
+    ['function', 'bundle KB', 'load ms (median of 11)', 'above bare node ms'],
+    results.coldStarts.functions.map((entry) => [entry.function, number(entry.bundleKB, 1), number(entry.loadMs, 1), number(entry.aboveBareMs, 1)]),
+  );
+  return [
+    `Benchmark of ${results.date} on ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${results.benchSeconds.toFixed(0)} s in all.`,
+    '',
+    'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly):',
+    '',
+    operations,
+    '',
+    'Scaling (concurrency 16):',
+    '',
+    scaling,
+    '',
+    `Cold load of each bundle as CDK builds it (bare \`node -e 0\`: ${results.coldStarts.bareNodeMs.toFixed(1)} ms):`,
+    '',
+    cold,
+  ].join('\n');
+}
+
+export function printReport(results: Results): void {
+  console.log(renderReport(results));
+}

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: latency, throughput, DynamoDB cost, scaling and cold start, in one run.
+ * Starts the local runtime itself unless BASE_URL names a running server (any server
+ * speaking the API; DynamoDB figures and the floor then need DYNAMODB_ENDPOINT too).
+ *
+ * BENCH_SECONDS (default 4) sets each measurement's duration.
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { ulid } from 'ulid';
+import type { Meeting } from '../functions/domain/meetings';
+import { stores } from '../functions/store';
+import { documentClient } from '../functions/store/client';
+import { startLocalServer } from '../test/support/local-server';
+import { measureColdStarts } from './cold-start';
+import { floorOperation } from './floor';
+import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
+import { type LoadResult, runLoad } from './load';
+import { costPerMillion, PRICES, printReport } from './report';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONCURRENCY = [1, 16];
+const OPERATIONS = ['booking', 'availability', 'listing', 'reschedule', 'login'];
+const LANES = Math.max(...CONCURRENCY);
+const FILLER_ITEMS = 100_000;
+
+const progress = (text: string) => process.stderr.write(`\r\x1b[K[bench] ${text}`);
+
+async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(run));
+}
+
+async function bookDirectly(organiser: Account, guests: Account[], slot: string): Promise<void> {
+  const person = (account: Account) => ({ id: account.id, username: account.username, email: account.email });
+  const stamp = new Date().toISOString();
+  const meeting: Meeting = {
+    id: ulid(),
+    title: 'Seeded',
+    description: null,
+    slot: { date: slot.slice(0, 10), hour: Number(slot.slice(11, 13)) },
+    status: 'active',
+    organiser: person(organiser),
+    participants: [person(organiser), ...guests.map(person)],
+    version: 1,
+    created: stamp,
+    modified: stamp,
+  };
+  await stores().meetings.create(meeting);
+}
+
+async function prepareLanes(api: Api): Promise<Lanes> {
+  const trios: Account[][] = [];
+  for (let lane = 0; lane < LANES; lane++) {
+    progress(`creating users ${lane + 1}/${LANES}`);
+    trios.push(await Promise.all([api.account('org'), api.account('guest'), api.account('guest')]));
+  }
+  const movable = [];
+  for (const [lane, trio] of trios.entries()) {
+    const [organiser, ...guests] = trio;
+    const answer = await api.send(
+      'POST',
+      '/api/event/',
+      { title: 'Movable', description: '', time_slot: laneSlot(5000 + lane * 10, 0), participants: guests.map((g) => g.email) },
+      organiser!.token,
+    );
+    movable.push({ id: JSON.parse(answer.text).response.id as string, organiser: organiser! });
+  }
+  const watched = await api.account('watched');
+  const availabilityDate = dayFromNow(3);
+  await api.send('POST', '/api/user/block_slots/', { date: availabilityDate, blocked_slots: [8, 12, 13, 18] }, watched.token);
+  const lister = await api.account('lister');
+  for (let i = 0; i < 12; i++) {
+    await api.send('POST', '/api/event/', { title: `L${i}`, description: '', time_slot: laneSlot(2, i), participants: [] }, lister.token);
+  }
+  return { trios, movable, watched, availabilityDate, lister };
+}
+
+async function fillTable(count: number): Promise<void> {
+  const client = documentClient();
+  const table = process.env.TABLE_NAME!;
+  const batches = Array.from({ length: Math.ceil(count / 25) }, (_, batch) => batch);
+  let written = 0;
+  await inBatches(batches, 16, async (batch) => {
+    let requests = Array.from({ length: 25 }, (_, i) => ({
+      PutRequest: {
+        Item: { pk: `USER#filler${batch}`, sk: `DAY#2031-01-${String((i % 28) + 1).padStart(2, '0')}#${String(i % 24).padStart(2, '0')}`, type: 'hour', kind: 'blocked' },
+      },
+    }));
+    while (requests.length > 0) {
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+    written += 25;
+    if (written % 5000 === 0) progress(`filling the table: ${written}/${count} items`);
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let stop: (() => Promise<unknown>) | undefined;
+  let baseUrl = process.env.BASE_URL;
+  if (!baseUrl) {
+    progress('starting the local runtime');
+    const server = await startLocalServer({ DYNAMODB_METRICS: '1', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    baseUrl = server.url;
+    process.env.DYNAMODB_ENDPOINT = server.dynamoDbEndpoint;
+    process.env.TABLE_NAME = 'calendar';
+    stop = () => server.stop();
+  }
+  const direct = Boolean(process.env.DYNAMODB_ENDPOINT);
+  process.env.TABLE_NAME ||= 'calendar';
+  process.env.AWS_REGION ||= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ||= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
+
+  try {
+    const api = new Api(baseUrl);
+    const lanes = await prepareLanes(api);
+    let run = 0;
+    const operations: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult }[] = [];
+    for (const operation of OPERATIONS) {
+      for (const concurrency of CONCURRENCY) {
+        run += 1;
+        progress(`${operation} at concurrency ${concurrency} over HTTP`);
+        const http = await runLoad(httpOperation(api, lanes, operation, 100 + run * 120), concurrency, SECONDS);
+        let floor: LoadResult | undefined;
+        if (direct) {
+          progress(`${operation} at concurrency ${concurrency}, the floor`);
+          floor = await runLoad(floorOperation(lanes, operation, 160 + run * 120), concurrency, SECONDS);
+        }
+        operations.push({ operation, concurrency, http, floor });
+      }
+    }
+
+    const scaling: { table: string; user: string; operation: string; result: LoadResult }[] = [];
+    if (direct) {
+      const small = await api.account('small');
+      const big = await api.account('big');
+      progress('seeding 10 and 2,000 meetings');
+      await inBatches(Array.from({ length: 10 }, (_, i) => i), 10, (i) => bookDirectly(small, [], laneSlot(2, i)));
+      await inBatches(Array.from({ length: 2000 }, (_, i) => i), 16, (i) => bookDirectly(big, [], laneSlot(2, i)));
+      const measure = async (table: string) => {
+        for (const [user, account] of [['10 meetings', small], ['2,000 meetings', big]] as const) {
+          const scaled: Lanes = { ...lanes, lister: account, watched: account, availabilityDate: dayFromNow(3) };
+          for (const operation of ['listing', 'availability']) {
+            progress(`scaling: ${operation} for a user with ${user}, ${table}`);
+            scaling.push({ table, user, operation, result: await runLoad(httpOperation(api, scaled, operation, 0), 16, SECONDS / 2) });
+          }
+        }
+      };
+      await measure('small table');
+      await fillTable(FILLER_ITEMS);
+      await measure(`${FILLER_ITEMS.toLocaleString('en')}+ more items`);
+    }
+
+    progress('cold starts: bundling with cdk synth and loading each function 11 times');
+    const coldStarts = measureColdStarts();
+    progress('done\n');
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      target: baseUrl,
+      secondsPerMeasurement: SECONDS,
+      prices: PRICES,
+      operations: operations.map((entry) => ({
+        ...entry,
+        costPerMillion: costPerMillion(entry.http),
+      })),
+      scaling,
+      coldStarts,
+      benchSeconds: (Date.now() - started) / 1000,
+    };
+    writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+    printReport(results);
+  } finally {
+    await stop?.();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
