@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { authenticate, login, signUp } from '../../functions/domain/auth';
+import { CsrfFailed, InvalidCredentials, NotAuthenticated } from '../../functions/domain/errors';
+import type { PasswordHasher } from '../../functions/domain/passwords';
+import { bcryptHasher } from '../../functions/domain/passwords';
+import { newSecret, sameSecret, seal, sha256, unseal } from '../../functions/domain/secrets';
+import { MemoryCredentials, MemoryUsers } from './fakes';
+
+const now = new Date('2030-06-01T12:00:00Z');
+const plainHasher: PasswordHasher & { verified: (string | undefined)[] } = {
+  verified: [],
+  hash: async (password) => `hashed:${password}`,
+  async verify(password, hash) {
+    this.verified.push(hash);
+    return hash === `hashed:${password}`;
+  },
+};
+
+async function loggedIn() {
+  const users = new MemoryUsers();
+  const credentials = new MemoryCredentials();
+  await signUp({ username: 'ann', email: 'Ann@Example.com', password: 'long enough pw' }, { users, hasher: plainHasher, now });
+  const result = await login({ username: 'ann', password: 'long enough pw' }, { users, credentials, hasher: plainHasher, now, sessionTtlSeconds: 60 });
+  return { users, credentials, result };
+}
+
+const presented = (overrides: Partial<Parameters<typeof authenticate>[0]>) => ({
+  authorization: undefined,
+  sessionId: undefined,
+  csrfHeader: undefined,
+  unsafeMethod: false,
+  ...overrides,
+});
+
+describe('secrets', () => {
+  it('makes 64-hex-character secrets that differ each time', () => {
+    const [a, b] = [newSecret(), newSecret()];
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('hashes with SHA-256', () => {
+    expect(sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('compares secrets exactly', () => {
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abc', 'abd')).toBe(false);
+    expect(sameSecret('abc', 'abcd')).toBe(false);
+  });
+
+  it('unseals what it sealed, only with the same session id', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (plain, sessionId, other) => {
+        const sealed = seal(plain, sessionId);
+        expect(unseal(sealed, sessionId)).toBe(plain);
+        if (other !== sessionId) expect(unseal(sealed, other)).toBeUndefined();
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses a tampered seal', () => {
+    const sealed = seal('token', 'session');
+    const [iv, tag, body] = sealed.split('.');
+    const flipped = Buffer.from(body!, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    expect(unseal([iv, tag, flipped.toString('base64url')].join('.'), 'session')).toBeUndefined();
+    expect(unseal('garbage', 'session')).toBeUndefined();
+  });
+});
+
+describe('login', () => {
+  it('saves only hashes of what it hands out', async () => {
+    const { credentials, result } = await loggedIn();
+    const [grant] = credentials.grants;
+    expect(grant).toMatchObject({ tokenHash: sha256(result.token), sessionHash: sha256(result.sessionId), csrfHash: sha256(result.csrfToken) });
+    const stored = JSON.stringify(grant);
+    for (const secret of [result.token, result.sessionId, result.csrfToken]) expect(stored).not.toContain(secret);
+  });
+
+  it('spends the password check on an unknown user too, then refuses', async () => {
+    const users = new MemoryUsers();
+    plainHasher.verified.length = 0;
+    await expect(
+      login({ username: 'nobody', password: 'whatever-123' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60 }),
+    ).rejects.toBeInstanceOf(InvalidCredentials);
+    expect(plainHasher.verified).toEqual([undefined]);
+  });
+
+  it('refuses a wrong password', async () => {
+    const { users } = await loggedIn();
+    await expect(
+      login({ username: 'ann', password: 'wrong password' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60 }),
+    ).rejects.toBeInstanceOf(InvalidCredentials);
+  });
+});
+
+describe('authenticate', () => {
+  it('accepts a live token', async () => {
+    const { credentials, result } = await loggedIn();
+    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), { credentials, now });
+    expect(principal).toEqual({ user: result.user, via: 'token', token: result.token });
+  });
+
+  it('prefers the token header to the session cookie', async () => {
+    const { credentials, result } = await loggedIn();
+    await expect(
+      authenticate(presented({ authorization: 'Token nope', sessionId: result.sessionId }), { credentials, now }),
+    ).rejects.toEqual(new NotAuthenticated('Invalid token.'));
+  });
+
+  it.each([
+    ['Token', 'Invalid token header. No credentials provided.'],
+    ['Token a b', 'Invalid token header. Token string should not contain spaces.'],
+  ])('refuses the header %j', async (authorization, message) => {
+    await expect(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now })).rejects.toEqual(new NotAuthenticated(message));
+  });
+
+  it('falls through other schemes to the session', async () => {
+    const { credentials, result } = await loggedIn();
+    const principal = await authenticate(presented({ authorization: 'Bearer x', sessionId: result.sessionId }), { credentials, now });
+    expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
+  });
+
+  it('asks no CSRF token of safe methods', async () => {
+    const { credentials, result } = await loggedIn();
+    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now })).resolves.toMatchObject({ via: 'session' });
+  });
+
+  it('demands the matching CSRF token on unsafe methods', async () => {
+    const { credentials, result } = await loggedIn();
+    const unsafe = { sessionId: result.sessionId, unsafeMethod: true };
+    await expect(authenticate(presented(unsafe), { credentials, now })).rejects.toEqual(new CsrfFailed('CSRF token missing.'));
+    await expect(authenticate(presented({ ...unsafe, csrfHeader: 'wrong' }), { credentials, now })).rejects.toEqual(
+      new CsrfFailed('CSRF token incorrect.'),
+    );
+    await expect(authenticate(presented({ ...unsafe, csrfHeader: result.csrfToken }), { credentials, now })).resolves.toMatchObject({ via: 'session' });
+  });
+
+  it('ignores an expired session', async () => {
+    const { credentials, result } = await loggedIn();
+    const later = new Date(now.getTime() + 61_000);
+    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now: later })).rejects.toEqual(
+      new NotAuthenticated('Authentication credentials were not provided.'),
+    );
+  });
+});
+
+describe('bcrypt hasher', () => {
+  it('verifies the right password only, and nothing without a hash', async () => {
+    const hasher = bcryptHasher(4);
+    const hash = await hasher.hash('correct horse');
+    expect(hash).toMatch(/^\$2[aby]\$04\$/);
+    expect(await hasher.verify('correct horse', hash)).toBe(true);
+    expect(await hasher.verify('wrong horse', hash)).toBe(false);
+    expect(await hasher.verify('correct horse', undefined)).toBe(false);
+  });
+});
+
