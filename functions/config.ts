@@ -2,7 +2,7 @@
  * Settings of a running function, read once when the module loads so that a missing or
  * wrong value fails the cold start with a clear message instead of a request later.
  */
-import { IANAZone } from 'luxon';
+import { isTimeZone } from './domain/time';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -24,7 +24,7 @@ function integer(name: string, fallback: number, min: number, max: number): numb
 
 function timeZone(): string {
   const zone = process.env.TIME_ZONE || 'UTC';
-  if (!IANAZone.isValidZone(zone)) {
+  if (!isTimeZone(zone)) {
     throw new Error(`Environment variable TIME_ZONE must be an IANA time zone name, got "${zone}"`);
   }
   return zone;

@@ -2,9 +2,11 @@ import { describeLogin, login } from './domain/auth';
 import { loginCookies } from './http/cookies';
 import { publicRoute } from './http/route-handler';
 import { json } from './http/responses';
+import { passwordHasher } from './password-hasher';
 import { services } from './services';
 
-const { users, credentials, hasher, config } = services();
+const { users, credentials, config } = services();
+const hasher = passwordHasher();
 
 /** POST /api/user/login/: a token for API clients, a session and CSRF cookie for browsers. */
 export const handler = publicRoute({ body: true }, async ({ event, body }) => {

@@ -27,6 +27,8 @@ export const tableActions: Record<Exclude<TableAccess, 'none'>, string[]> = {
 export interface ApiFunctionProps {
   /** Directory holding the handler modules. */
   functionsDir: string;
+  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
+  credentialsProvider: string;
   /** Module under `functionsDir` exporting `handler`, without extension. */
   handlerModule: string;
   /** IANA zone of the service. @default 'UTC' */
@@ -83,6 +85,7 @@ export class ApiFunction extends Construct {
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+        esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': props.credentialsProvider },
       },
     });
   }

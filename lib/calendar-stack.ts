@@ -22,8 +22,8 @@ export interface CalendarStackProps extends StackProps {
   throttleRateLimit?: number;
   /** Burst of requests for the whole API stage. @default 400 */
   throttleBurstLimit?: number;
-  /** Directory of the handler modules. @default `<cwd>/functions` */
-  functionsDir?: string;
+  /** The project's root directory (holding `functions/` and `lib/`). @default the working directory */
+  projectRoot?: string;
 }
 
 /**
@@ -38,7 +38,9 @@ export class CalendarStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CalendarStackProps = {}) {
     super(scope, id, props);
-    const functionsDir = props.functionsDir ?? join(process.cwd(), 'functions');
+    const projectRoot = props.projectRoot ?? process.cwd();
+    const functionsDir = join(projectRoot, 'functions');
+    const credentialsProvider = join(projectRoot, 'lib', 'bundling', 'lambda-credentials.ts');
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
@@ -60,7 +62,7 @@ export class CalendarStack extends Stack {
     }
 
     const makeFunction = (name: string, handlerModule: string) =>
-      (this.functions[name] = new ApiFunction(this, name, { functionsDir, handlerModule, timeZone: props.timeZone }));
+      (this.functions[name] = new ApiFunction(this, name, { functionsDir, credentialsProvider, handlerModule, timeZone: props.timeZone }));
 
     const fallback = makeFunction(fallbackRoute.name, fallbackRoute.handler);
     this.api = new HttpApi(this, 'Api', {

@@ -1,8 +1,9 @@
 /**
- * Dates, hours and time slots in the service's time zone, with Luxon (IANA zone rules),
- * never with hand-made offsets. A slot is one of the 24 wall-clock hours of a date.
+ * Dates, hours and time slots in the service's time zone, with @date-fns/tz (IANA zone
+ * rules from the runtime's Intl data), never with hand-made offsets. A slot is one of the
+ * 24 wall-clock hours of a date.
  */
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { TZDate } from '@date-fns/tz';
 
 /** One hour of one date, on the service zone's wall clock. */
 export interface Slot {
@@ -20,13 +21,34 @@ const dateTimePattern =
 export function parseDate(value: string): string | undefined {
   const match = datePattern.exec(value);
   if (!match) return undefined;
-  const parsed = DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: 'UTC' });
-  return parsed.isValid ? value : undefined;
+  return isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3])) ? value : undefined;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** `YYYY-MM-DD` of a date as seen on its zone's wall clock. */
+function dateOf(local: TZDate): string {
+  return `${pad(local.getFullYear(), 4)}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
+}
+
+/** Whether `zone` names an IANA time zone the runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Today's date in `zone`. */
 export function today(zone: string, now: Date): string {
-  return DateTime.fromJSDate(now).setZone(zone).toFormat('yyyy-MM-dd');
+  return dateOf(new TZDate(now.getTime(), zone));
 }
 
 export type TimeSlotParse =
@@ -34,12 +56,12 @@ export type TimeSlotParse =
   | { ok: true; wholeHour: false }
   | { ok: false; reason: 'format' | 'nonexistent' };
 
-function offsetZone(designator: string): FixedOffsetZone {
-  if (designator.toUpperCase() === 'Z') return FixedOffsetZone.utcInstance;
+/** Minutes east of UTC of an ISO-8601 offset designator (`Z`, `+05:30`, `-0800`, `+01`). */
+function offsetMinutes(designator: string): number {
+  if (designator.toUpperCase() === 'Z') return 0;
   const sign = designator.startsWith('-') ? -1 : 1;
   const digits = designator.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-  return FixedOffsetZone.instance(sign * minutes);
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
 }
 
 /**
@@ -61,24 +83,23 @@ export function parseTimeSlot(value: string, zone: string): TimeSlotParse {
     millisecond: 0,
   };
   const fractionNonZero = /[1-9]/.test(fraction);
-  let local: DateTime;
-  if (designator) {
-    const instant = DateTime.fromObject(fields, { zone: offsetZone(designator) });
-    if (!instant.isValid || Math.abs(instant.offset) >= 24 * 60) return { ok: false, reason: 'format' };
-    local = instant.setZone(zone);
-  } else {
-    local = DateTime.fromObject(fields, { zone });
-    if (!local.isValid) return { ok: false, reason: 'format' };
-    const sameWallClock =
-      local.year === fields.year && local.month === fields.month && local.day === fields.day && local.hour === fields.hour && local.minute === fields.minute;
-    if (!sameWallClock) {
-      // Luxon moved it: either an impossible date (Feb 30) or a skipped DST hour.
-      const wallClock = DateTime.fromObject(fields, { zone: 'UTC' });
-      return wallClock.isValid && fields.hour < 24 && fields.minute < 60 ? { ok: false, reason: 'nonexistent' } : { ok: false, reason: 'format' };
-    }
+  if (!isCalendarDate(fields.year, fields.month, fields.day) || fields.hour > 23 || fields.minute > 59 || fields.second > 59) {
+    return { ok: false, reason: 'format' };
   }
-  if (local.minute !== 0 || local.second !== 0 || fractionNonZero) return { ok: true, wholeHour: false };
-  return { ok: true, wholeHour: true, slot: { date: local.toFormat('yyyy-MM-dd'), hour: local.hour } };
+  let local: TZDate;
+  if (designator) {
+    const offset = offsetMinutes(designator);
+    if (Math.abs(offset) >= 24 * 60 || Number(designator.slice(-2)) > 59) return { ok: false, reason: 'format' };
+    const instant = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second) - offset * 60_000;
+    local = new TZDate(instant, zone);
+  } else {
+    local = new TZDate(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, zone);
+    // A wall-clock time the zone skips comes back moved by the transition.
+    const sameWallClock = dateOf(local) === `${year}-${month}-${day}` && local.getHours() === fields.hour && local.getMinutes() === fields.minute;
+    if (!sameWallClock) return { ok: false, reason: 'nonexistent' };
+  }
+  if (local.getMinutes() !== 0 || local.getSeconds() !== 0 || fractionNonZero) return { ok: true, wholeHour: false };
+  return { ok: true, wholeHour: true, slot: { date: dateOf(local), hour: local.getHours() } };
 }
 
 /** The contract's way of writing a slot: `YYYY-MM-DD HH:00:00`. */
@@ -91,26 +112,28 @@ export function slotOf(formatted: string): Slot {
   return { date: formatted.slice(0, 10), hour: Number(formatted.slice(11, 13)) };
 }
 
-/** The instant the slot begins; for a repeated DST hour, its first occurrence. */
-export function slotStart(slot: Slot, zone: string): DateTime {
-  const [year, month, day] = slot.date.split('-').map(Number);
-  return DateTime.fromObject({ year, month, day, hour: slot.hour }, { zone });
+/** The instant (epoch ms) the slot begins; for a repeated DST hour, its first occurrence. */
+export function slotStart(slot: Slot, zone: string): number {
+  const [year, month, day] = slot.date.split('-').map(Number) as [number, number, number];
+  return new TZDate(year, month - 1, day, slot.hour, zone).getTime();
 }
 
 /** Whether the slot has begun by `now`: such a slot can no longer be booked. */
 export function hasBegun(slot: Slot, zone: string, now: Date): boolean {
-  return slotStart(slot, zone).toMillis() <= now.getTime();
+  return slotStart(slot, zone) <= now.getTime();
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, as the API writes `created` and `modified`. */
 export function formatTimestamp(iso: string): string {
-  return DateTime.fromISO(iso, { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm:ss');
+  return new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** The earliest slot that has not begun at `now`: the current hour only at its very start. */
 export function firstUnbegunSlot(zone: string, now: Date): Slot {
-  const local = DateTime.fromJSDate(now).setZone(zone);
-  const start = local.startOf('hour');
-  const slot = start.toMillis() === local.toMillis() ? start : start.plus({ hours: 1 });
-  return { date: slot.toFormat('yyyy-MM-dd'), hour: slot.hour };
+  // Every zone in use today has whole-minute offsets: an hour starts where the wall
+  // clock's minutes, seconds and milliseconds are zero.
+  const local = new TZDate(now.getTime(), zone);
+  const intoHour = (local.getMinutes() * 60 + local.getSeconds()) * 1000 + local.getMilliseconds();
+  const slot = intoHour === 0 ? local : new TZDate(now.getTime() - intoHour + 3_600_000, zone);
+  return { date: dateOf(slot), hour: slot.getHours() };
 }

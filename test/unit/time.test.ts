@@ -1,3 +1,5 @@
+// Luxon, an independent implementation of the IANA rules, is the oracle for the
+// properties below.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { formatSlot, hasBegun, parseDate, parseTimeSlot, slotOf, today } from '../../functions/domain/time';

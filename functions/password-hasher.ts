@@ -1,0 +1,10 @@
+import { config } from './config';
+import { bcryptHasher, type PasswordHasher } from './domain/passwords';
+
+let cached: PasswordHasher | undefined;
+
+/** The container's bcrypt hasher, at the configured cost. */
+export function passwordHasher(): PasswordHasher {
+  cached ??= bcryptHasher(config().bcryptRounds);
+  return cached;
+}
