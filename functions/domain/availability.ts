@@ -1,12 +1,12 @@
 /**
  * Availability: the hours a user has blocked or booked on a date, and blocking more.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { AvailabilityStore, DayState, UserStore } from './ports';
 import { formatTimestamp, HOURS_OF_DAY, parseDate, today } from './time';
 import { type PublicUser, publicUser } from './users';
-import { messages, parseFields } from './validation';
+import { messages, parseFields, typeMessage } from './validation';
 
 export const dateMessages = {
   format: 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.',
@@ -14,33 +14,36 @@ export const dateMessages = {
 
 function dateField() {
   return z
-    .string({ error: (issue) => (issue.input === undefined ? messages.required : issue.input === null ? messages.null : dateMessages.format) })
-    .refine((value) => parseDate(value) !== undefined, { error: dateMessages.format });
+    .string({ error: typeMessage(dateMessages.format) })
+    .check(z.refine((value) => parseDate(value) !== undefined, { error: dateMessages.format }));
 }
 
 /** An hour 0..23: an integer, or a string holding one (as form-style clients send). */
-const hourField = z.unknown().transform((value, context) => {
-  const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number)) {
-    context.addIssue({ code: 'custom', message: messages.integer });
-    return z.NEVER;
-  }
-  if (number < 0) context.addIssue({ code: 'custom', message: 'Ensure this value is greater than or equal to 0.' });
-  if (number > 23) context.addIssue({ code: 'custom', message: 'Ensure this value is less than or equal to 23.' });
-  return number;
-});
+const hourField = z.pipe(
+  z.unknown(),
+  z.transform((value, context) => {
+    const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+    const problem = (message: string) => context.issues.push({ code: 'custom', message, input: value });
+    if (typeof number !== 'number' || !Number.isInteger(number)) {
+      problem(messages.integer);
+      return z.NEVER;
+    }
+    if (number < 0) problem('Ensure this value is greater than or equal to 0.');
+    if (number > 23) problem('Ensure this value is less than or equal to 23.');
+    return number;
+  }),
+);
 
 const blockSchema = z.object({
   date: dateField(),
   blocked_slots: z
-    .array(hourField, { error: (issue) => (issue.input === undefined ? messages.required : issue.input === null ? messages.null : messages.list) })
-    .min(1, { error: messages.emptyList })
-    .max(24 * 4, { error: messages.maxItems(96) }),
+    .array(hourField, { error: typeMessage(messages.list) })
+    .check(z.minLength(1, { error: messages.emptyList }), z.maxLength(24 * 4, { error: messages.maxItems(96) })),
 });
 
 const availabilityQuerySchema = z.object({
   date: dateField(),
-  user: z.string().trim().max(254, { error: messages.maxLength(254) }).optional(),
+  user: z.optional(z.string().check(z.trim(), z.maxLength(254, { error: messages.maxLength(254) }))),
 });
 
 /** The availability answer of the contract. */

@@ -2,7 +2,7 @@
  * Reading and changing one meeting: only its participants see it, only its organiser
  * changes it, and every change keeps the booking rules.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages } from './errors';
 import {
   DESCRIPTION_MAX,
@@ -16,18 +16,13 @@ import {
 import type { MeetingStore, UserStore } from './ports';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
-import { messages, parseFields, text } from './validation';
-
-const typeMessage = (otherwise: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? messages.required : issue.input === null ? messages.null : otherwise;
+import { emailList, messages, parseFields, text, typeMessage } from './validation';
 
 const changeSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
-  description: text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }).nullable(),
+  description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true })),
   time_slot: z.string({ error: typeMessage(messages.string) }),
-  participants: z
-    .array(z.string({ error: messages.string }).trim().max(254, { error: messages.maxLength(254) }), { error: typeMessage(messages.list) })
-    .max(MAX_PARTICIPANTS * 2, { error: messages.maxItems(MAX_PARTICIPANTS) }),
+  participants: emailList(MAX_PARTICIPANTS),
   status: z.enum(['active', 'cancelled'], {
     error: (issue) => (issue.input === undefined ? messages.required : `"${String(issue.input)}" is not a valid choice.`),
   }),
@@ -57,7 +52,7 @@ export async function changeMeeting(
 ): Promise<Meeting> {
   const before = await readMeeting(meetingId, deps);
   if (before.organiser.id !== deps.caller.id) throw new PermissionDenied();
-  const input = parseFields(deps.partial ? changeSchema.partial() : changeSchema, body);
+  const input = parseFields(deps.partial ? z.partial(changeSchema) : changeSchema, body);
 
   const after: Meeting = { ...before, version: before.version + 1, modified: deps.now.toISOString() };
   if (input.title !== undefined) after.title = input.title;

@@ -1,13 +1,13 @@
 /**
  * Meetings: booking one, and how a meeting is shown.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ulid } from 'ulid';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { MeetingStore, UserStore } from './ports';
 import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot } from './time';
 import type { PublicUser } from './users';
-import { messages, parseFields, text } from './validation';
+import { emailList, messages, parseFields, text, typeMessage } from './validation';
 
 export const TITLE_MAX = 60;
 export const DESCRIPTION_MAX = 500;
@@ -35,16 +35,11 @@ export const timeSlotMessages = {
   nonexistent: (zone: string) => `Invalid datetime for the timezone "${zone}".`,
 } as const;
 
-const listMessage = (issue: { input?: unknown }) =>
-  issue.input === undefined ? messages.required : issue.input === null ? messages.null : messages.list;
-
 const newMeetingSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
-  description: text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }).nullable().optional(),
-  time_slot: z.string({ error: (issue) => (issue.input === undefined ? messages.required : issue.input === null ? messages.null : messages.string) }),
-  participants: z
-    .array(z.string({ error: messages.string }).trim().max(254, { error: messages.maxLength(254) }), { error: listMessage })
-    .max(MAX_PARTICIPANTS * 2, { error: messages.maxItems(MAX_PARTICIPANTS) }),
+  description: z.optional(z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }))),
+  time_slot: z.string({ error: typeMessage(messages.string) }),
+  participants: emailList(MAX_PARTICIPANTS),
 });
 
 /**

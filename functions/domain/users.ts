@@ -1,7 +1,7 @@
 /**
  * Users: what a valid sign-up and login look like, and the password policy.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationFailed } from './errors';
 import { email, parseFields, text } from './validation';
 
@@ -25,9 +25,11 @@ export const PASSWORD_MAX_BYTES = 72;
 
 const usernamePattern = /^[\p{L}\p{N}_.@+-]+$/u;
 
-const username = text({ max: USERNAME_MAX }).regex(usernamePattern, {
-  error: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
-});
+const username = text({ max: USERNAME_MAX }).check(
+  z.regex(usernamePattern, {
+    error: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+  }),
+);
 
 const password = text({ max: 4096 });
 
