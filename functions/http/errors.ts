@@ -14,6 +14,7 @@ import {
   TemporarilyUnavailable,
   ValidationFailed,
 } from '../domain/errors';
+import { isTransient } from '../store/retry';
 import { HttpError } from './http-error';
 import { logger } from './logger';
 import { json } from './responses';
@@ -36,6 +37,8 @@ export function toHttpResult(error: unknown): ApiResult | undefined {
     return json(503, { detail: error.message }, { headers: { 'retry-after': '1' } });
   }
   if (error instanceof HttpError) return json(error.statusCode, { detail: error.detail }, { headers: error.headers });
+  // DynamoDB stayed throttled or unreachable beyond the SDK's own retries.
+  if (isTransient(error)) return toHttpResult(new TemporarilyUnavailable());
   return undefined;
 }
 

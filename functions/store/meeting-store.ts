@@ -130,6 +130,9 @@ export class DynamoMeetingStore implements MeetingStore {
       await withRetries(() => this.client.send(command));
     } catch (error) {
       const failures = failedConditions(error);
+      // A retry of a write that had been applied (its answer lost to a timeout) finds
+      // its own meeting and hours: that is success, not a conflict.
+      if (failures && failures.every((failure) => failure.index === 0 || failure.existing?.meetingId === meeting.id)) return;
       // Hour items follow the meeting item, in participant order: the first failure
       // names the first participant who is not free.
       const first = failures?.find((failure) => failure.index >= 1 && failure.index <= hours.length);
@@ -182,6 +185,7 @@ export class DynamoMeetingStore implements MeetingStore {
           Item: meetingItem(after),
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': before.version },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       },
       ...taken.map((participant) => this.takeHour(after, participant)),
@@ -207,6 +211,10 @@ export class DynamoMeetingStore implements MeetingStore {
     } catch (error) {
       const failures = failedConditions(error);
       if (!failures) throw error;
+      // A retry of this very change, applied before its answer was lost, finds the
+      // meeting already at the new version with this change's timestamp.
+      const meetingNow = failures.find((failure) => failure.index === 0)?.existing;
+      if (meetingNow && Number(meetingNow.version) === after.version && meetingNow.modified === after.modified) return;
       // A stale version (or an hour no longer ours) means someone changed the meeting first.
       const takenFailure = failures.find((failure) => failure.index >= 1 && failure.index <= taken.length);
       if (failures.some((failure) => failure.index === 0 || failure.index > taken.length) || !takenFailure) {

@@ -1,8 +1,10 @@
 /**
  * Bounded, jittered retries of writes that failed for transient reasons: a transaction
- * cancelled only by conflicts with other transactions, or throttling that outlasted the
- * SDK's own retries. A write that still fails is answered as TemporarilyUnavailable;
- * DynamoDB transactions are all-or-nothing, so nothing is half-written either way.
+ * cancelled only by conflicts with other transactions, throttling that outlasted the
+ * SDK's own retries, or a timeout or dropped connection (after which the write may or may
+ * not have been applied: every write retried here is built to recognise its own earlier
+ * success). A write that still fails is answered as TemporarilyUnavailable; DynamoDB
+ * transactions are all-or-nothing, so nothing is half-written either way.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TemporarilyUnavailable } from '../domain/errors';
@@ -15,7 +17,12 @@ const transientNames = new Set([
   'TransactionConflictException',
   'InternalServerError',
   'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
 ]);
+
+const transientCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof TransactionCanceledException) {
@@ -23,7 +30,8 @@ export function isTransient(error: unknown): boolean {
     const conflicted = codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded');
     return conflicted && !codes.includes('ConditionalCheckFailed');
   }
-  return error instanceof Error && transientNames.has(error.name);
+  if (!(error instanceof Error)) return false;
+  return transientNames.has(error.name) || transientCodes.has((error as { code?: string }).code ?? '');
 }
 
 export interface RetryOptions {

@@ -3,6 +3,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWrite
 import { ValidationFailed } from '../domain/errors';
 import type { UserStore } from '../domain/ports';
 import type { PublicUser, UserRecord } from '../domain/users';
+import { failedConditions } from './cancellation';
 import { keys } from './keys';
 import { withRetries } from './retry';
 
@@ -26,6 +27,7 @@ export class DynamoUserStore implements UserStore {
             TableName: this.tableName,
             Item: { ...keys.username(user.username), type: 'usernameGuard', ...user },
             ConditionExpression: absent,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
         {
@@ -41,6 +43,9 @@ export class DynamoUserStore implements UserStore {
       await withRetries(() => this.client.send(command));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
+      // A retry of this sign-up, applied before its answer was lost, finds its own user.
+      const failures = failedConditions(error) ?? [];
+      if (failures.some((failure) => failure.index === 1 && failure.existing?.id === user.id)) return;
       const failed = (index: number) => error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
       const fields: Record<string, string[]> = {};
       if (failed(1)) fields.username = [usernameTaken];

@@ -1,5 +1,6 @@
 import { freshDate, uniqueUser } from '../support/api';
 import { httpClient, httpUser } from '../support/http-client';
+import { integrityOf } from '../support/integrity';
 import { type LocalServer, startLocalServer } from '../support/local-server';
 
 jest.setTimeout(180_000);
@@ -9,6 +10,10 @@ const request = httpClient(() => server.url);
 
 beforeAll(async () => {
   server = await startLocalServer({ BCRYPT_ROUNDS: '4' });
+});
+afterEach(async () => {
+  // Nothing else writes to this server's table now: every invariant must hold.
+  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
 });
 afterAll(async () => {
   await server?.stop();

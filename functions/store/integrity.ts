@@ -1,0 +1,126 @@
+/**
+ * The table's invariants, checked from its items. Used by `npm run check-integrity` and
+ * after every race and fault test. Reading the whole table is a Scan: an operator's tool,
+ * never a path of the service.
+ */
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { PublicUser } from '../domain/users';
+import { keys } from './keys';
+
+type Item = Record<string, unknown> & { pk: string; sk: string };
+
+/** Every item of the table, read in parallel segments. */
+export async function readTable(client: DynamoDBDocumentClient, tableName: string, segments = 4): Promise<Item[]> {
+  const parts = await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      const items: Item[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName: tableName, Segment: segment, TotalSegments: segments, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        );
+        items.push(...((page.Items ?? []) as Item[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    }),
+  );
+  return parts.flat();
+}
+
+/**
+ * What is wrong among `items`; empty when every invariant holds. With `userIds`, only the
+ * items of those users and of meetings they take part in are judged (tests share a table).
+ */
+export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const meetings = new Map<string, Item>();
+  const hours: Item[] = [];
+  const memberships = new Map<string, Item>();
+  const users = new Map<string, Item>();
+  const guards: Item[] = [];
+  for (const item of items) {
+    if (item.type === 'meeting') meetings.set(String(item.id), item);
+    else if (item.type === 'hour') hours.push(item);
+    else if (item.type === 'membership') memberships.set(`${item.meetingId}/${item.userId}`, item);
+    else if (item.type === 'user') users.set(String(item.id), item);
+    else if (item.type === 'usernameGuard' || item.type === 'emailGuard') guards.push(item);
+  }
+  const judged = (userId: string) => !userIds || userIds.has(userId);
+  const participantsOf = (meeting: Item) => (meeting.participants as PublicUser[]) ?? [];
+
+  // Every hour held for a meeting belongs to an active meeting that lists that user then.
+  const held = new Set<string>();
+  for (const hour of hours) {
+    const userId = String(hour.userId);
+    if (!judged(userId)) continue;
+    if (hour.pk !== keys.hour(userId, String(hour.date), Number(hour.hour)).pk || hour.sk !== keys.hour(userId, String(hour.date), Number(hour.hour)).sk) {
+      problems.push(`hour item ${hour.pk} ${hour.sk} does not match its own user, date and hour`);
+    }
+    if (hour.kind !== 'meeting') continue;
+    held.add(`${hour.meetingId}/${userId}`);
+    const meeting = meetings.get(String(hour.meetingId));
+    const where = `${userId} at ${hour.date} ${hour.hour}`;
+    if (!meeting) problems.push(`hour of ${where} points to missing meeting ${hour.meetingId}`);
+    else if (meeting.status !== 'active') problems.push(`hour of ${where} is held by ${meeting.status} meeting ${meeting.id}`);
+    else if (!participantsOf(meeting).some((participant) => participant.id === userId)) {
+      problems.push(`hour of ${where} is held by meeting ${meeting.id}, which does not list that user`);
+    } else if (meeting.timeSlot !== `${hour.date} ${String(hour.hour).padStart(2, '0')}:00:00`) {
+      problems.push(`hour of ${where} is held by meeting ${meeting.id}, which is at ${meeting.timeSlot}`);
+    }
+  }
+
+  for (const meeting of meetings.values()) {
+    const participants = participantsOf(meeting);
+    if (userIds && !participants.some((participant) => userIds.has(participant.id))) continue;
+    const organiserId = (meeting.organiser as PublicUser).id;
+    if (participants[0]?.id !== organiserId) problems.push(`meeting ${meeting.id} does not list its organiser first`);
+    if (new Set(participants.map((participant) => participant.id)).size !== participants.length) {
+      problems.push(`meeting ${meeting.id} lists a participant twice`);
+    }
+    for (const participant of participants) {
+      if (!judged(participant.id)) continue;
+      // Every active meeting holds exactly one hour per participant; a cancelled one none.
+      const holds = held.has(`${meeting.id}/${participant.id}`);
+      if (meeting.status === 'active' && !holds) problems.push(`active meeting ${meeting.id} holds no hour of ${participant.id}`);
+      if (meeting.status !== 'active' && holds) problems.push(`${meeting.status} meeting ${meeting.id} still holds an hour of ${participant.id}`);
+      if (participant.id !== organiserId && !memberships.has(`${meeting.id}/${participant.id}`)) {
+        problems.push(`guest ${participant.id} of meeting ${meeting.id} has no membership`);
+      }
+    }
+  }
+
+  // Memberships belong to guests of existing meetings and are indexed at their time and status.
+  for (const membership of memberships.values()) {
+    const userId = String(membership.userId);
+    if (!judged(userId)) continue;
+    const meeting = meetings.get(String(membership.meetingId));
+    if (!meeting || !participantsOf(meeting).some((participant) => participant.id === userId)) {
+      problems.push(`membership of ${userId} in meeting ${membership.meetingId}, which does not list them`);
+      continue;
+    }
+    const index = keys.memberIndex(userId, String(meeting.status), String(meeting.timeSlot), String(meeting.id));
+    if (membership.gsi1sk !== index.gsi1sk || membership.gsi2pk !== index.gsi2pk) {
+      problems.push(`membership of ${userId} in meeting ${meeting.id} is indexed at a stale time or status`);
+    }
+  }
+
+  // Guards name existing users with the same username and email.
+  for (const guard of guards) {
+    const userId = String(guard.id);
+    if (!judged(userId)) continue;
+    const user = users.get(userId);
+    const claimed = guard.type === 'usernameGuard' ? String(guard.username).toLowerCase() : String(guard.email).toLowerCase();
+    if (!user) problems.push(`${guard.pk} names missing user ${userId}`);
+    else if (guard.pk !== (guard.type === 'usernameGuard' ? keys.username(String(user.username)).pk : keys.email(String(user.email)).pk)) {
+      problems.push(`${guard.pk} does not match user ${userId} (${claimed})`);
+    }
+  }
+  for (const user of users.values()) {
+    if (!judged(String(user.id))) continue;
+    for (const key of [keys.username(String(user.username)), keys.email(String(user.email))]) {
+      if (!guards.some((guard) => guard.pk === key.pk && guard.id === user.id)) problems.push(`user ${user.id} has no ${key.pk} guard`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,120 @@
+import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { documentClient } from '../../functions/store/client';
+import { call, freshDate, type LoggedIn, signedInUser, uniqueUser } from '../support/api';
+import { integrityOf } from '../support/integrity';
+
+type Send = (command: unknown) => Promise<unknown>;
+
+/** Lets `fault` decide, call by call, whether to fail a DynamoDB call or pass it on. */
+function injectFaults(fault: (command: unknown, send: Send) => Promise<unknown> | undefined) {
+  const client = documentClient();
+  const send = client.send.bind(client) as Send;
+  return jest.spyOn(client, 'send').mockImplementation(((command: unknown) => fault(command, send) ?? send(command)) as never);
+}
+
+const timeout = () => Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+const book = (who: LoggedIn, time_slot: string, guests: LoggedIn[]) =>
+  call('POST', '/api/event/', { headers: who.auth, body: { title: 'Faulty', description: '', time_slot, participants: guests.map((g) => g.user.email) } });
+const hoursOf = async (viewer: LoggedIn, who: LoggedIn, date: string) =>
+  (await call('GET', `/api/user/get_available_slots/?date=${date}&user=${who.user.email}`, { headers: viewer.auth })).body.response.blocked_slots;
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('faults of DynamoDB', () => {
+  it('retries a throttled booking transaction and books once', async () => {
+    const [organiser, guest] = [await signedInUser('throttled'), await signedInUser('throttledguest')];
+    let failures = 2;
+    injectFaults((command) => (command instanceof TransactWriteCommand && failures-- > 0 ? Promise.reject(throttled()) : undefined));
+    const date = freshDate();
+    expect((await book(organiser, `${date} 10:00:00`, [guest])).status).toBe(201);
+    jest.restoreAllMocks();
+    expect(await hoursOf(organiser, guest, date)).toEqual([10]);
+    expect(await integrityOf({ userIds: [organiser.user.id, guest.user.id] })).toEqual([]);
+  });
+
+  it('recognises its own booking when the answer to an applied write was lost', async () => {
+    const [organiser, guest] = [await signedInUser('lost'), await signedInUser('lostguest')];
+    let lost = 1;
+    injectFaults((command, send) =>
+      command instanceof TransactWriteCommand && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
+    );
+    const date = freshDate();
+    const response = await book(organiser, `${date} 10:00:00`, [guest]);
+    expect(response.status).toBe(201);
+    jest.restoreAllMocks();
+    const listed = await call('GET', '/api/event/', { headers: organiser.auth });
+    expect(listed.body.results.map((meeting: { id: string }) => meeting.id)).toEqual([response.body.response.id]);
+    expect(await integrityOf({ userIds: [organiser.user.id, guest.user.id] })).toEqual([]);
+  });
+
+  it('recognises its own move when the answer to an applied change was lost', async () => {
+    const [organiser, guest] = [await signedInUser('lostmove'), await signedInUser('lostmoveguest')];
+    const date = freshDate();
+    const booked = await book(organiser, `${date} 10:00:00`, [guest]);
+    let lost = 1;
+    injectFaults((command, send) =>
+      command instanceof TransactWriteCommand && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
+    );
+    const moved = await call('PATCH', `/api/event/${booked.body.response.id}/`, { headers: organiser.auth, body: { time_slot: `${date} 15:00:00` } });
+    expect(moved.status).toBe(200);
+    jest.restoreAllMocks();
+    expect(await hoursOf(organiser, guest, date)).toEqual([15]);
+    expect(await integrityOf({ userIds: [organiser.user.id, guest.user.id] })).toEqual([]);
+  });
+
+  it('recognises its own sign-up when the answer to an applied write was lost', async () => {
+    const candidate = uniqueUser('lostsignup');
+    let lost = 1;
+    injectFaults((command, send) =>
+      command instanceof TransactWriteCommand && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
+    );
+    const response = await call('POST', '/api/user/sign_up/', { body: candidate });
+    expect(response.status).toBe(201);
+    jest.restoreAllMocks();
+    expect((await call('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } })).status).toBe(200);
+    expect(await integrityOf({ userIds: [response.body.id] })).toEqual([]);
+  });
+
+  it('names the blocked participant of a transaction cancelled for mixed reasons, writing nothing', async () => {
+    const [organiser, free, blocked] = [await signedInUser('mixed'), await signedInUser('mixedfree'), await signedInUser('mixedblocked')];
+    const date = freshDate();
+    injectFaults((command) =>
+      command instanceof TransactWriteCommand
+        ? Promise.reject(
+            new TransactionCanceledException({
+              message: 'cancelled',
+              $metadata: {},
+              CancellationReasons: [
+                { Code: 'None' },
+                { Code: 'TransactionConflict' },
+                { Code: 'None' },
+                { Code: 'ConditionalCheckFailed', Item: marshall({ kind: 'blocked' }) as never },
+              ],
+            }),
+          )
+        : undefined,
+    );
+    const response = await book(organiser, `${date} 10:00:00`, [free, blocked]);
+    expect(response.body).toEqual({ err_message: [`Time slot is not available for user : ${blocked.user.email}`] });
+    jest.restoreAllMocks();
+    for (const who of [organiser, free, blocked]) expect(await hoursOf(organiser, who, date)).toEqual([]);
+    expect(await integrityOf({ userIds: [organiser.user.id, free.user.id, blocked.user.id] })).toEqual([]);
+  });
+
+  it('answers 503, not 500, when reads stay throttled', async () => {
+    const me = await signedInUser('readthrottle');
+    const mock = mockClient(DynamoDBDocumentClient);
+    mock.on(GetCommand).rejects(throttled());
+    try {
+      const response = await call('GET', '/api/user/get_detail/', { headers: me.auth });
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({ detail: 'The service is busy; nothing was changed. Retry shortly.' });
+    } finally {
+      mock.restore();
+    }
+  });
+});

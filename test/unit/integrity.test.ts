@@ -1,0 +1,84 @@
+import { integrityProblems } from '../../functions/store/integrity';
+
+const ann = { id: 'ann', username: 'ann', email: 'ann@x.example' };
+const bob = { id: 'bob', username: 'bob', email: 'bob@x.example' };
+const user = (who: typeof ann) => [
+  { pk: `USER#${who.id}`, sk: 'PROFILE', type: 'user', ...who },
+  { pk: `USERNAME#${who.username}`, sk: 'GUARD', type: 'usernameGuard', ...who },
+  { pk: `EMAIL#${who.email}`, sk: 'GUARD', type: 'emailGuard', ...who },
+];
+const meeting = (status: string) => ({
+  pk: 'MEETING#m1',
+  sk: 'MEETING',
+  type: 'meeting',
+  id: 'm1',
+  status,
+  timeSlot: '2030-01-01 10:00:00',
+  organiser: ann,
+  participants: [ann, bob],
+});
+const hour = (who: typeof ann, meetingId = 'm1', at = 10) => ({
+  pk: `USER#${who.id}`,
+  sk: `DAY#2030-01-01#${at}`,
+  type: 'hour',
+  kind: 'meeting',
+  meetingId,
+  userId: who.id,
+  date: '2030-01-01',
+  hour: at,
+});
+const membership = (status = 'active') => ({
+  pk: 'MEETING#m1',
+  sk: 'MEMBER#bob',
+  type: 'membership',
+  meetingId: 'm1',
+  userId: 'bob',
+  gsi1sk: '2030-01-01 10:00:00#m1',
+  gsi2pk: `MEMBER#bob#${status}`,
+});
+const consistent = () => [...user(ann), ...user(bob), meeting('active'), hour(ann), hour(bob), membership()];
+
+describe('the integrity checker', () => {
+  it('finds nothing wrong in a consistent table', () => {
+    expect(integrityProblems(consistent())).toEqual([]);
+  });
+
+  it('finds an active meeting that lost a participant\'s hour', () => {
+    const items = consistent().filter((item) => !(item.type === 'hour' && item.userId === 'bob'));
+    expect(integrityProblems(items)).toEqual(['active meeting m1 holds no hour of bob']);
+  });
+
+  it('finds a cancelled meeting still holding hours', () => {
+    const items = [...user(ann), ...user(bob), meeting('cancelled'), hour(ann), membership('cancelled')];
+    expect(integrityProblems(items)).toEqual([
+      'hour of ann at 2030-01-01 10 is held by cancelled meeting m1',
+      'cancelled meeting m1 still holds an hour of ann',
+    ]);
+  });
+
+  it('finds an hour pointing to a missing meeting, or at another time', () => {
+    expect(integrityProblems([...consistent(), hour(ann, 'ghost', 11)])).toEqual(['hour of ann at 2030-01-01 11 points to missing meeting ghost']);
+    const moved = consistent().map((item) => (item.type === 'hour' && item.userId === 'bob' ? { ...item, sk: 'DAY#2030-01-01#12', hour: 12 } : item));
+    expect(integrityProblems(moved)).toEqual(['hour of bob at 2030-01-01 12 is held by meeting m1, which is at 2030-01-01 10:00:00']);
+  });
+
+  it('finds a guard without its user and a user without a guard', () => {
+    const items = consistent().filter((item) => item.pk !== 'USER#bob' || item.sk !== 'PROFILE');
+    expect(integrityProblems(items.filter((item) => item.pk !== 'EMAIL#ann@x.example'))).toEqual([
+      'USERNAME#bob names missing user bob',
+      'EMAIL#bob@x.example names missing user bob',
+      'user ann has no EMAIL#ann@x.example guard',
+    ]);
+  });
+
+  it('finds a stale membership index', () => {
+    const items = consistent().map((item) => (item.type === 'membership' ? { ...item, gsi2pk: 'MEMBER#bob#cancelled' } : item));
+    expect(integrityProblems(items)).toEqual(['membership of bob in meeting m1 is indexed at a stale time or status']);
+  });
+
+  it('judges only the given users when asked', () => {
+    const items = [...consistent().filter((item) => !(item.type === 'hour' && item.userId === 'bob'))];
+    expect(integrityProblems(items, new Set(['ann']))).toEqual([]);
+    expect(integrityProblems(items, new Set(['bob']))).toEqual(['active meeting m1 holds no hour of bob']);
+  });
+});
