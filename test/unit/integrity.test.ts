@@ -36,7 +36,8 @@ const membership = (status = 'active') => ({
   gsi1sk: '2030-01-01 10:00:00#m1',
   gsi2pk: `MEMBER#bob#${status}`,
 });
-const consistent = () => [...user(ann), ...user(bob), meeting('active'), hour(ann), hour(bob), membership()];
+type Item = Record<string, unknown> & { pk: string; sk: string };
+const consistent = (): Item[] => [...user(ann), ...user(bob), meeting('active'), hour(ann), hour(bob), membership()];
 
 describe('the integrity checker', () => {
   it('finds nothing wrong in a consistent table', () => {
