@@ -8,6 +8,22 @@ import { HttpError } from './http-error';
 import type { ApiEvent, ApiResult } from './types';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** No field of the contract nests deeper than 2; 32 leaves room and stops pathological input. */
+export const MAX_DEPTH = 32;
+
+/** How deeply `value` nests arrays and objects, walked without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 function rawBody(event: ApiEvent): Buffer {
   if (!event.body) return Buffer.alloc(0);
@@ -41,6 +57,7 @@ export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult> {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new HttpError(400, 'Invalid data. Expected a JSON object.');
       }
+      if (depthOf(parsed) > MAX_DEPTH) throw new HttpError(400, `JSON nests deeper than ${MAX_DEPTH} levels.`);
       event.jsonBody = parsed as Record<string, unknown>;
     },
   };

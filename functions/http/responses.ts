@@ -1,10 +1,15 @@
 import type { ApiResult } from './types';
 
-const baseHeaders = {
+/** On every answer: JSON, never cached, never sniffed, framed or given a referrer. */
+export const securityHeaders = {
   'content-type': 'application/json',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
-};
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+} as const;
 
 export interface ResponseExtras {
   headers?: Record<string, string>;
@@ -15,7 +20,7 @@ export interface ResponseExtras {
 export function json(statusCode: number, body: unknown, extras: ResponseExtras = {}): ApiResult {
   return {
     statusCode,
-    headers: { ...baseHeaders, ...extras.headers },
+    headers: { ...securityHeaders, ...extras.headers },
     body: JSON.stringify(body),
     ...(extras.cookies && extras.cookies.length > 0 ? { cookies: extras.cookies } : {}),
   };

@@ -1,10 +1,11 @@
 /**
- * The middleware chain every route shares, built in one place: error mapping first (so
- * it sees every failure), then authentication unless the route is public, then the JSON
- * body when the route takes one, and the route's handler last.
+ * The middleware chain every route shares, built in one place: the access log and error
+ * mapping first (so they see every failure), then authentication unless the route is
+ * public, then the JSON body when the route takes one, and the route's handler last.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { accessLog } from './access-log';
 import { errorMapper } from './errors';
 import { jsonBody } from './json-body';
 import type { ApiEvent, ApiResult } from './types';
@@ -25,7 +26,7 @@ export function chain(
   authentication: MiddlewareObj<ApiEvent, ApiResult> | undefined,
   run: (event: ApiEvent, context: Context) => Promise<ApiResult>,
 ) {
-  const handler = middy<ApiEvent, ApiResult>().use(errorMapper());
+  const handler = middy<ApiEvent, ApiResult>().use(accessLog()).use(errorMapper());
   if (authentication) handler.use(authentication);
   if (options.body) handler.use(jsonBody());
   return handler.handler(run);

@@ -143,3 +143,52 @@ describe('the API Gateway emulation', () => {
     expect(response.statusCode).toBe(201);
   });
 });
+
+describe('the access log', () => {
+  it('writes one JSON line per request with route, status, user and latency, and no secrets', async () => {
+    const { logger } = await import('../../functions/http/logger');
+    logger.setLogLevel('INFO');
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as never);
+    try {
+      const handler = publicRoute({ body: true }, async () => json(201, { ok: true }));
+      const event = toApiGatewayEvent(
+        { method: 'POST', url: '/api/x/?token=abc', headers: { 'content-type': 'application/json', authorization: 'Token s3cret' }, body: Buffer.from('{"password":"hunter22"}') },
+        { routeKey: 'POST /api/x/' },
+      );
+      await handler(event as never, localContext('test'));
+    } finally {
+      write.mockRestore();
+      logger.setLogLevel('SILENT');
+    }
+    const entries = lines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'request');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ route: 'POST /api/x/', method: 'POST', path: '/api/x/', status: 201, latencyMs: expect.any(Number) });
+    for (const secret of ['s3cret', 'hunter22', 'token=abc']) expect(lines.join('')).not.toContain(secret);
+  });
+});
+
+describe('security headers and nesting', () => {
+  it('sends the security headers on every answer, errors included', async () => {
+    for (const result of [json(200, {}), toHttpResult(new NotFound())!]) {
+      expect(result.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+    }
+  });
+
+  it('refuses JSON nested deeper than 32 levels', async () => {
+    const handler = publicRoute({ body: true }, async () => json(200, {}));
+    const deep = `{"a":${'['.repeat(40)}${']'.repeat(40)}}`;
+    const event = toApiGatewayEvent({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from(deep) }, { routeKey: 'POST /' });
+    const result = fromHandlerResult(await handler(event as never, localContext('test')));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body.toString())).toEqual({ detail: 'JSON nests deeper than 32 levels.' });
+  });
+});
