@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { routes } from '../../functions/routes';
+import { uniqueUser } from '../support/api';
+import { httpClient, httpUser } from '../support/http-client';
+import { integrityOf } from '../support/integrity';
+import { type LocalServer, startLocalServer } from '../support/local-server';
+
+jest.setTimeout(180_000);
+
+let server: LocalServer;
+let token: string;
+let email: string;
+let meetingId: string;
+let relogin: () => Promise<void>;
+
+beforeAll(async () => {
+  server = await startLocalServer({ BCRYPT_ROUNDS: '4' });
+  const request = httpClient(() => server.url);
+  const credentials = uniqueUser('fuzz');
+  const me = await httpUser(request, credentials);
+  // A fuzzed logout revokes the token: log in again so later cases stay authenticated.
+  relogin = async () => {
+    const login = await request('POST', '/api/user/login/', { body: { username: credentials.username, password: credentials.password } });
+    token = `Token ${login.body.auth_token}`;
+  };
+  const guest = await httpUser(request, uniqueUser('fuzzguest'));
+  token = me.auth.authorization;
+  email = guest.user.email;
+  const booked = await request('POST', '/api/event/', {
+    headers: me.auth,
+    body: { title: 'Fuzzed', description: '', time_slot: '2031-01-01 10:00:00', participants: [email] },
+  });
+  meetingId = booked.body.response.id;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const fieldNames = ['title', 'participants', 'time_slot', 'description', 'participants', 'status', 'date', 'blocked_slots', 'username', 'email', 'password', 'user'];
+const weirdStrings = fc.oneof(
+  fc.string(),
+  fc.constantFrom('', ' ', '2031-01-01 10:00:00', '2031-01-01 11:00:00', 'fuzzguest@example.com', '2031-01-01', '2031-01-01T10:00:00+05:30', '2031-02-30', 'active', 'cancelled', '__proto__', '%00', '../../etc', '💥', 'a'.repeat(300)),
+  fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString()),
+);
+const value = fc.oneof(weirdStrings, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(weirdStrings, fc.integer({ min: -5, max: 30 }))), fc.jsonValue());
+const body = fc.oneof(
+  fc.dictionary(fc.oneof(fc.constantFrom(...fieldNames, '__proto__', 'constructor', 'prototype'), fc.string()), value, { maxKeys: 8 }).map((object) => JSON.stringify(object)),
+  fc.jsonValue().map((json) => JSON.stringify(json)),
+  fc.string(),
+  fc.constant(''),
+);
+const routeRequest = fc.constantFrom(...routes).chain((route) =>
+  fc.record({
+    method: fc.oneof({ arbitrary: fc.constantFrom(...route.methods), weight: 4 }, { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), weight: 1 }),
+    path: fc
+      .oneof({ arbitrary: fc.constant('__meeting__'), weight: 2 }, { arbitrary: weirdStrings, weight: 1 })
+      .map((id) => route.path.replace('{id}', id === '__meeting__' ? '__meeting__' : encodeURIComponent(id) || 'x')),
+  }),
+);
+const strayRequest = fc.record({
+  method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+  path: fc.oneof(fc.webPath(), fc.constantFrom('/', '/api', '/api/event/a/b/c/', '/api/user/', '//api//event//')),
+});
+const target = fc.oneof({ arbitrary: routeRequest, weight: 5 }, { arbitrary: strayRequest, weight: 1 });
+const query = fc.dictionary(fc.constantFrom('date', 'user', 'page', 'limit', 'offset', 'cursor', 'status', 'from', 'to', 'x'), weirdStrings, { maxKeys: 4 });
+const headers = fc.record(
+  {
+    authorization: fc.oneof({ arbitrary: fc.constant('__token__'), weight: 6 }, { arbitrary: fc.constantFrom('Token', 'Token a b', 'Bearer x'), weight: 1 }, { arbitrary: fc.string(), weight: 1 }),
+    'content-type': fc.oneof({ arbitrary: fc.constant('application/json'), weight: 6 }, { arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8', ''), weight: 1 }),
+    cookie: fc.oneof(fc.constant('sessionid=nope; csrftoken=x'), fc.string()),
+    'x-csrftoken': fc.string(),
+  },
+  { requiredKeys: ['authorization'] },
+);
+
+// Words that would betray internals: stack frames, source files, the store's key formats.
+const leaks = [/\bat \S+ \(/, /\.ts:\d+/, /node_modules/, /USER#|MEETING#|TOKEN#|SESSION#/, /Exception/, /DynamoDB/i, /TypeError|ReferenceError/];
+
+describe('fuzzing every route of the local server', () => {
+  it('never answers 5xx, never leaks internals, always answers JSON in the contract\'s error shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(target, query, headers, body, async ({ method: verb, path: rawPath }, params, rawHeaders, payload) => {
+        const path = rawPath.replace('__meeting__', meetingId);
+        const search = new URLSearchParams(params).toString();
+        const sent: Record<string, string> = {};
+        for (const [name, value] of Object.entries(rawHeaders)) {
+          const text = name === 'authorization' && value === '__token__' ? token : String(value);
+          // Header values must be sendable at all: drop what fetch itself refuses.
+          if (/^[\t\x20-\x7e]*$/.test(text)) sent[name] = text;
+        }
+        const url = `${server.url}${path.startsWith('/') ? path : `/${path}`}${search ? `?${search}` : ''}`;
+        const response = await fetch(url, { method: verb, headers: sent, body: verb === 'GET' || verb === 'OPTIONS' ? undefined : payload });
+        const text = await response.text();
+        if (response.status === 200 && text.includes('logged_out')) await relogin();
+        expect(response.status).toBeLessThan(500);
+        for (const leak of leaks) expect(text).not.toMatch(leak);
+        const parsed = JSON.parse(text);
+        if (response.status >= 400) {
+          const shaped =
+            (typeof parsed.detail === 'string' && Object.keys(parsed).length === 1) ||
+            (Array.isArray(parsed.err_message) && parsed.err_message.every((message: unknown) => typeof message === 'string'));
+          expect({ status: response.status, shaped, parsed }).toMatchObject({ shaped: true });
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 400), verbose: 1 },
+    );
+    // Whatever it managed to write, the table still holds together.
+    expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
+    expect(email).toContain('@');
+  });
+});
