@@ -2,6 +2,7 @@
  * Settings of a running function, read once when the module loads so that a missing or
  * wrong value fails the cold start with a clear message instead of a request later.
  */
+import type { AttemptLimits } from './domain/auth';
 import { isTimeZone } from './domain/time';
 
 function required(name: string): string {
@@ -41,6 +42,11 @@ export interface Config {
   bcryptRounds: number;
   /** Lifetime of a login session in seconds. @default 1209600 (two weeks) */
   sessionTtlSeconds: number;
+  /**
+   * Brute-force guard: failed logins per username (@default 10) and per source IP
+   * (@default 100) in 15 minutes; sign-ups per source IP in an hour (@default 20).
+   */
+  attemptLimits: AttemptLimits;
 }
 
 let cached: Config | undefined;
@@ -53,6 +59,11 @@ export function config(): Config {
     timeZone: timeZone(),
     bcryptRounds: integer('BCRYPT_ROUNDS', 10, 4, 15),
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1_209_600, 60, 31_536_000),
+    attemptLimits: {
+      loginsPerUsername: integer('LOGIN_ATTEMPTS_PER_USERNAME', 10, 1, 1_000_000),
+      loginsPerIp: integer('LOGIN_ATTEMPTS_PER_IP', 100, 1, 1_000_000),
+      signUpsPerIp: integer('SIGNUPS_PER_IP', 20, 1, 1_000_000),
+    },
   };
   return cached;
 }

@@ -5,7 +5,8 @@ import { json } from './http/responses';
 import { passwordHasher } from './password-hasher';
 import { services } from './services';
 
-const { users, credentials, config } = services();
+const { users, credentials, limiter, config } = services();
+const limits = config.attemptLimits;
 const hasher = passwordHasher();
 
 /** POST /api/user/login/: a token for API clients, a session and CSRF cookie for browsers. */
@@ -16,6 +17,9 @@ export const handler = publicRoute({ body: true }, async ({ event, body }) => {
     hasher,
     now: new Date(),
     sessionTtlSeconds: config.sessionTtlSeconds,
+    limiter,
+    limits,
+    sourceIp: event.requestContext.http.sourceIp,
   });
   return json(200, describeLogin(result.user, result.token), {
     cookies: loginCookies(event, { ...result, maxAgeSeconds: result.sessionMaxAgeSeconds }),

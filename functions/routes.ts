@@ -17,12 +17,29 @@ export interface Route {
   path: string;
   handler: string;
   access: TableAccess;
+  /** API Gateway's own limit for this route, below the stage's. @default the stage's */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 export const routes: readonly Route[] = [
   { name: 'Health', methods: ['GET'], path: '/api/health/', handler: 'health', access: 'none' },
-  { name: 'SignUp', methods: ['POST'], path: '/api/user/sign_up/', handler: 'sign-up', access: 'readwrite' },
-  { name: 'Login', methods: ['POST'], path: '/api/user/login/', handler: 'login', access: 'readwrite' },
+  // Password hashing routes are the costly ones to abuse: they get tighter gateway limits.
+  {
+    name: 'SignUp',
+    methods: ['POST'],
+    path: '/api/user/sign_up/',
+    handler: 'sign-up',
+    access: 'readwrite',
+    throttle: { rateLimit: 10, burstLimit: 20 },
+  },
+  {
+    name: 'Login',
+    methods: ['POST'],
+    path: '/api/user/login/',
+    handler: 'login',
+    access: 'readwrite',
+    throttle: { rateLimit: 50, burstLimit: 100 },
+  },
   { name: 'GetDetail', methods: ['GET'], path: '/api/user/get_detail/', handler: 'get-detail', access: 'read' },
   { name: 'Logout', methods: ['POST'], path: '/api/user/logout/', handler: 'logout', access: 'readwrite' },
   { name: 'BlockSlots', methods: ['POST'], path: '/api/user/block_slots/', handler: 'block-slots', access: 'readwrite' },

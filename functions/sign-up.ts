@@ -4,10 +4,11 @@ import { json } from './http/responses';
 import { passwordHasher } from './password-hasher';
 import { services } from './services';
 
-const { users } = services();
+const { users, limiter, config } = services();
+const limits = config.attemptLimits;
 const hasher = passwordHasher();
 
 /** POST /api/user/sign_up/ */
-export const handler = publicRoute({ body: true }, async ({ body }) =>
-  json(201, await signUp(body, { users, hasher, now: new Date() })),
+export const handler = publicRoute({ body: true }, async ({ event, body }) =>
+  json(201, await signUp(body, { users, hasher, now: new Date(), limiter, limits, sourceIp: event.requestContext.http.sourceIp })),
 );

@@ -1,5 +1,5 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -83,17 +83,30 @@ export class CalendarStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
     });
 
+    // RouteSettings is raw CloudFormation JSON (keyed by route): its keys are written as CloudFormation spells them.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes) {
       const fn = makeFunction(route.name, route.handler);
       fn.bindTable(this.table, route.access);
       const integration = new HttpLambdaIntegration(`${route.name}Integration`, fn.function);
       // API Gateway route paths carry no trailing slash; it serves both spellings.
-      this.api.addRoutes({
+      const added = this.api.addRoutes({
         path: gatewayPath(route.path),
         methods: route.methods.map((method) => HttpMethod[method]),
         integration,
       });
+      if (route.throttle) {
+        for (const method of route.methods) {
+          routeSettings[`${method} ${gatewayPath(route.path)}`] = {
+            ThrottlingRateLimit: route.throttle.rateLimit,
+            ThrottlingBurstLimit: route.throttle.burstLimit,
+          };
+        }
+        // Route settings name routes that must exist before the stage is updated.
+        for (const httpRoute of added) stage.node.addDependency(httpRoute);
+      }
     }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
     // Every route authenticates in its function (token or session + CSRF), as the
     // contract requires; API Gateway authorizers cannot express session + CSRF.

@@ -2,9 +2,9 @@
  * Authentication use cases: sign up, log in, recognise the caller, log out.
  */
 import { ulid } from 'ulid';
-import { CsrfFailed, InvalidCredentials, NotAuthenticated } from './errors';
+import { CsrfFailed, InvalidCredentials, NotAuthenticated, Throttled } from './errors';
 import type { PasswordHasher } from './passwords';
-import type { CredentialStore, UserStore } from './ports';
+import type { AttemptBudget, AttemptLimiter, CredentialStore, UserStore } from './ports';
 import { newSecret, sameSecret, seal, sha256, unseal } from './secrets';
 import { type PublicUser, parseLogin, parseSignUp, publicUser } from './users';
 
@@ -25,17 +25,37 @@ export interface LoginResult {
   sessionMaxAgeSeconds: number;
 }
 
+/** How many attempts a caller gets per window. */
+export interface AttemptLimits {
+  loginsPerUsername: number;
+  loginsPerIp: number;
+  signUpsPerIp: number;
+}
+
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const SIGN_UP_WINDOW_SECONDS = 60 * 60;
+
+/** Spends the budgets or throws Throttled. */
+async function spend(limiter: AttemptLimiter, budgets: AttemptBudget[], now: Date): Promise<void> {
+  const retryAfter = await limiter.spend(budgets, now);
+  if (retryAfter !== undefined) throw new Throttled(retryAfter);
+}
+
 /**
  * Signs a user up.
  * 1. Validate username, email and password (policy included).
- * 2. Hash the password with bcrypt.
- * 3. Store the user; the store claims username and email atomically.
+ * 2. Spend one of the source IP's sign-ups for the hour (429 when none is left).
+ * 3. Hash the password with bcrypt.
+ * 4. Store the user; the store claims username and email atomically.
  */
 export async function signUp(
   body: unknown,
-  deps: { users: UserStore; hasher: PasswordHasher; now: Date },
+  deps: { users: UserStore; hasher: PasswordHasher; now: Date; limiter?: AttemptLimiter; limits?: AttemptLimits; sourceIp?: string },
 ): Promise<PublicUser> {
   const input = parseSignUp(body);
+  if (deps.limiter && deps.limits && deps.sourceIp) {
+    await spend(deps.limiter, [{ key: `signup-ip:${deps.sourceIp}`, limit: deps.limits.signUpsPerIp, windowSeconds: SIGN_UP_WINDOW_SECONDS }], deps.now);
+  }
   const user = {
     id: ulid(deps.now.getTime()),
     username: input.username,
@@ -50,30 +70,56 @@ export async function signUp(
 /**
  * Logs a user in.
  * 1. Validate the request's shape.
- * 2. Find the user by username and check the password; an unknown user costs the same
- *    bcrypt work and gets the same answer as a wrong password.
- * 3. Issue a new API token, session id and CSRF token; store only their hashes.
+ * 2. Spend an attempt of the username's and of the source IP's budgets for the window,
+ *    atomically, before any password work (429 with Retry-After when one is exhausted);
+ *    meanwhile find the user by username.
+ * 3. Check the password; an unknown user costs the same bcrypt work and gets the same
+ *    answer as a wrong password. A failed attempt stays spent.
+ * 4. Issue a new API token, session id and CSRF token; store only their hashes, and give
+ *    the attempts back in the same write.
  */
 export async function login(
   body: unknown,
-  deps: { users: UserStore; credentials: CredentialStore; hasher: PasswordHasher; now: Date; sessionTtlSeconds: number },
+  deps: {
+    users: UserStore;
+    credentials: CredentialStore;
+    hasher: PasswordHasher;
+    now: Date;
+    sessionTtlSeconds: number;
+    limiter?: AttemptLimiter;
+    limits?: AttemptLimits;
+    sourceIp?: string;
+  },
 ): Promise<LoginResult> {
   const input = parseLogin(body);
-  const user = await deps.users.findByUsername(input.username);
+  const budgets: AttemptBudget[] =
+    deps.limiter && deps.limits
+      ? [
+          { key: `login-user:${input.username.toLowerCase()}`, limit: deps.limits.loginsPerUsername, windowSeconds: LOGIN_WINDOW_SECONDS },
+          ...(deps.sourceIp ? [{ key: `login-ip:${deps.sourceIp}`, limit: deps.limits.loginsPerIp, windowSeconds: LOGIN_WINDOW_SECONDS }] : []),
+        ]
+      : [];
+  const [user] = await Promise.all([
+    deps.users.findByUsername(input.username),
+    budgets.length > 0 ? spend(deps.limiter!, budgets, deps.now) : undefined,
+  ]);
   const matches = await deps.hasher.verify(input.password, user?.passwordHash);
   if (!user || !matches) throw new InvalidCredentials();
 
   const token = newSecret();
   const sessionId = newSecret();
   const csrfToken = newSecret();
-  await deps.credentials.save({
-    user: publicUser(user),
-    tokenHash: sha256(token),
-    sessionHash: sha256(sessionId),
-    csrfHash: sha256(csrfToken),
-    sealedToken: seal(token, sessionId),
-    sessionExpiresAt: Math.floor(deps.now.getTime() / 1000) + deps.sessionTtlSeconds,
-  });
+  await deps.credentials.save(
+    {
+      user: publicUser(user),
+      tokenHash: sha256(token),
+      sessionHash: sha256(sessionId),
+      csrfHash: sha256(csrfToken),
+      sealedToken: seal(token, sessionId),
+      sessionExpiresAt: Math.floor(deps.now.getTime() / 1000) + deps.sessionTtlSeconds,
+    },
+    budgets.length > 0 ? { budgets, now: deps.now } : undefined,
+  );
   return { user: publicUser(user), token, sessionId, csrfToken, sessionMaxAgeSeconds: deps.sessionTtlSeconds };
 }
 

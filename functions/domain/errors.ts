@@ -72,6 +72,13 @@ export class NotFound extends DomainError {
   }
 }
 
+/** Too many attempts in the current window: 429 with Retry-After. */
+export class Throttled extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Request was throttled. Expected available in ${retryAfterSeconds} seconds.`);
+  }
+}
+
 /** A concurrent change won; the caller may retry with fresh data. */
 export class ConcurrentModification extends DomainError {
   constructor(message = 'The resource was changed by another request; retry with fresh data.') {

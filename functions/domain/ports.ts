@@ -105,11 +105,27 @@ export interface StoredSession {
 }
 
 export interface CredentialStore {
-  save(grant: CredentialGrant): Promise<void>;
+  /** Stores the grant; `refund` gives the attempts spent on this login back, in the same write. */
+  save(grant: CredentialGrant, refund?: { budgets: readonly AttemptBudget[]; now: Date }): Promise<void>;
   findToken(tokenHash: string): Promise<PublicUser | undefined>;
   findSession(sessionHash: string): Promise<StoredSession | undefined>;
   /** Revokes every token and session of the user. */
   revokeAll(userId: string): Promise<void>;
+}
+
+/** A budget of attempts per key and fixed time window (e.g. logins per username). */
+export interface AttemptBudget {
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface AttemptLimiter {
+  /**
+   * Spends one attempt of every budget, atomically: all or none. Answers undefined when
+   * spent, or the seconds until the first exhausted budget's window ends.
+   */
+  spend(budgets: readonly AttemptBudget[], now: Date): Promise<number | undefined>;
 }
 
 export interface Stores {
@@ -117,4 +133,5 @@ export interface Stores {
   credentials: CredentialStore;
   availability: AvailabilityStore;
   meetings: MeetingStore;
+  limiter: AttemptLimiter;
 }

@@ -12,6 +12,7 @@ import {
   NotFound,
   PermissionDenied,
   TemporarilyUnavailable,
+  Throttled,
   ValidationFailed,
 } from '../domain/errors';
 import { isTransient } from '../store/retry';
@@ -32,6 +33,9 @@ export function toHttpResult(error: unknown): ApiResult | undefined {
   }
   if (error instanceof CsrfFailed || error instanceof PermissionDenied) return json(403, { detail: error.message });
   if (error instanceof NotFound) return json(404, { detail: error.message });
+  if (error instanceof Throttled) {
+    return json(429, { detail: error.message }, { headers: { 'retry-after': String(error.retryAfterSeconds) } });
+  }
   if (error instanceof ConcurrentModification) return json(409, { detail: error.message });
   if (error instanceof TemporarilyUnavailable) {
     return json(503, { detail: error.message }, { headers: { 'retry-after': '1' } });

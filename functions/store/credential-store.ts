@@ -5,9 +5,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CredentialGrant, CredentialStore, StoredSession } from '../domain/ports';
+import type { AttemptBudget, CredentialGrant, CredentialStore, StoredSession } from '../domain/ports';
 import type { PublicUser } from '../domain/users';
 import { type Key, keys } from './keys';
+import { attemptUpdate } from './limiter-store';
 import { withRetries } from './retry';
 
 const BATCH_WRITE_MAX = 25;
@@ -22,8 +23,8 @@ export class DynamoCredentialStore implements CredentialStore {
     private readonly tableName: string,
   ) {}
 
-  /** One transaction: token, session and the user's pointers to both. */
-  async save(grant: CredentialGrant): Promise<void> {
+  /** One transaction: token, session, the user's pointers to both, and any refunds. */
+  async save(grant: CredentialGrant, refund?: { budgets: readonly AttemptBudget[]; now: Date }): Promise<void> {
     const owner = { userId: grant.user.id, username: grant.user.username, email: grant.user.email };
     const put = (Item: Record<string, unknown>) => ({ Put: { TableName: this.tableName, Item } });
     await withRetries(() =>
@@ -46,6 +47,7 @@ export class DynamoCredentialStore implements CredentialStore {
               target: keys.session(grant.sessionHash),
               expiresAt: grant.sessionExpiresAt,
             }),
+            ...(refund?.budgets ?? []).map((budget) => ({ Update: attemptUpdate(this.tableName, budget, refund!.now, -1) })),
           ],
         }),
       ),

@@ -6,6 +6,7 @@ import { config } from '../config';
 import { documentClient } from './client';
 import { DynamoAvailabilityStore } from './availability-store';
 import { DynamoCredentialStore } from './credential-store';
+import { DynamoAttemptLimiter } from './limiter-store';
 import { DynamoMeetingStore } from './meeting-store';
 import { DynamoUserStore } from './user-store';
 
@@ -20,6 +21,7 @@ export function stores(): Stores {
       credentials: new DynamoCredentialStore(client, tableName),
       availability: new DynamoAvailabilityStore(client, tableName),
       meetings: new DynamoMeetingStore(client, tableName),
+      limiter: new DynamoAttemptLimiter(client, tableName),
     };
   }
   return cached;

@@ -37,6 +37,9 @@ export const keys = {
   membership: (meetingId: string, userId: string): Key => ({ pk: `MEETING#${meetingId}`, sk: `MEMBER#${userId}` }),
   meetingIdOf: (pk: string) => pk.slice('MEETING#'.length),
 
+  /** Attempts spent on one budget (a username's logins, an IP's sign-ups) in one window. */
+  attempts: (budgetKey: string, windowStart: number): Key => ({ pk: `ATTEMPTS#${budgetKey}`, sk: `WINDOW#${windowStart}` }),
+
   /** Index keys of a user's meetings in time order, all statuses and by status. */
   memberIndex: (userId: string, status: string, timeSlot: string, meetingId: string) => ({
     gsi1pk: `MEMBER#${userId}`,

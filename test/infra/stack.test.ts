@@ -117,11 +117,15 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('throttles the stage and writes access logs', () => {
+  it('throttles the stage, and the password routes tighter, and writes access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      RouteSettings: {
+        'POST /api/user/login': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'POST /api/user/sign_up': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      },
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
   });

@@ -20,6 +20,8 @@ export interface CallOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   cookies?: Record<string, string>;
+  /** The caller's address as API Gateway reports it. @default 127.0.0.1 */
+  sourceIp?: string;
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -41,7 +43,7 @@ export async function call(method: string, url: string, options: CallOptions = {
     headers.cookie = Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ');
   }
   const event = toApiGatewayEvent(
-    { method, url, headers, body },
+    { method, url, headers, body, sourceIp: options.sourceIp },
     {
       routeKey: match.kind === 'route' ? `${method} ${match.route.path}` : '$default',
       pathParameters: match.kind === 'route' ? match.pathParameters : undefined,

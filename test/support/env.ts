@@ -6,4 +6,8 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.TABLE_NAME ??= 'calendar-test';
 process.env.BCRYPT_ROUNDS ??= '4';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// The whole suite signs up and logs in from 127.0.0.1: the per-IP guards are tested
+// on their own, with other addresses, in brute-force.test.ts.
+process.env.LOGIN_ATTEMPTS_PER_IP ??= '1000000';
+process.env.SIGNUPS_PER_IP ??= '1000000';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
