@@ -1,13 +1,14 @@
 import { changeMeeting } from './domain/meeting-changes';
 import { describeMeeting } from './domain/meetings';
 import { authenticatedRoute } from './http/authenticated-route';
+import { idempotentWrites } from './http/idempotency';
 import { json } from './http/responses';
 import { services } from './services';
 
 const { meetings, users, config } = services();
 
 /** PUT (every field) and PATCH (any of them) /api/event/{id}/, for the organiser. */
-export const handler = authenticatedRoute({ body: true }, async ({ event, body, principal }) => {
+export const handler = authenticatedRoute({ body: true, idempotent: idempotentWrites() }, async ({ event, body, principal }) => {
   const meeting = await changeMeeting(event.pathParameters?.id ?? '', body, {
     meetings,
     users,

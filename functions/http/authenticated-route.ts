@@ -1,7 +1,7 @@
 import type { Principal } from '../domain/auth';
 import { services } from '../services';
 import { authentication } from './auth';
-import { chain, type PublicRequest, type RouteOptions } from './route-handler';
+import { type AuthenticatedRouteOptions, chain, type PublicRequest } from './route-handler';
 import type { ApiResult } from './types';
 
 export interface AuthenticatedRequest extends PublicRequest {
@@ -9,7 +9,7 @@ export interface AuthenticatedRequest extends PublicRequest {
 }
 
 /** A route for authenticated callers only (kept apart so public routes bundle no store). */
-export function authenticatedRoute(options: RouteOptions, handle: (request: AuthenticatedRequest) => Promise<ApiResult>) {
+export function authenticatedRoute(options: AuthenticatedRouteOptions, handle: (request: AuthenticatedRequest) => Promise<ApiResult>) {
   // Resolved at load: bad configuration fails the cold start, not a request.
   const { credentials } = services();
   return chain(options, authentication(credentials), (event, context) => {

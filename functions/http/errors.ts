@@ -41,6 +41,15 @@ export function toHttpResult(error: unknown): ApiResult | undefined {
     return json(503, { detail: error.message }, { headers: { 'retry-after': '1' } });
   }
   if (error instanceof HttpError) return json(error.statusCode, { detail: error.detail }, { headers: error.headers });
+  // Powertools' idempotency errors, known by name so that routes without it need not load it.
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'IdempotencyValidationError') {
+    return json(422, { detail: 'This Idempotency-Key was used with another request body.' });
+  }
+  if (name === 'IdempotencyAlreadyInProgressError') {
+    return json(409, { detail: 'A request with this Idempotency-Key is still in progress; retry shortly.' }, { headers: { 'retry-after': '1' } });
+  }
+  if (name === 'IdempotencyPersistenceLayerError' && isTransient((error as Error).cause)) return toHttpResult(new TemporarilyUnavailable());
   // DynamoDB stayed throttled or unreachable beyond the SDK's own retries.
   if (isTransient(error)) return toHttpResult(new TemporarilyUnavailable());
   return undefined;

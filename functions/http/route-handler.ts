@@ -15,6 +15,12 @@ export interface RouteOptions {
   body?: boolean;
 }
 
+/** Options of authenticated routes. */
+export interface AuthenticatedRouteOptions extends RouteOptions {
+  /** Honours `Idempotency-Key` with this middleware (see `idempotency.ts`). @default none */
+  idempotent?: MiddlewareObj<ApiEvent, ApiResult>;
+}
+
 export interface PublicRequest {
   event: ApiEvent;
   body: Record<string, unknown>;
@@ -22,13 +28,14 @@ export interface PublicRequest {
 }
 
 export function chain(
-  options: RouteOptions,
+  options: AuthenticatedRouteOptions,
   authentication: MiddlewareObj<ApiEvent, ApiResult> | undefined,
   run: (event: ApiEvent, context: Context) => Promise<ApiResult>,
 ) {
   const handler = middy<ApiEvent, ApiResult>().use(accessLog()).use(errorMapper());
   if (authentication) handler.use(authentication);
   if (options.body) handler.use(jsonBody());
+  if (options.idempotent) handler.use(options.idempotent);
   return handler.handler(run);
 }
 

@@ -7,11 +7,18 @@ import { config } from '../config';
 import { metricsEnabled, recordCallMetrics } from './metrics';
 
 let client: DynamoDBDocumentClient | undefined;
+let base: DynamoDBClient | undefined;
+
+/** The container's low-level client (shared with libraries that want one). */
+export function baseClient(): DynamoDBClient {
+  documentClient();
+  return base!;
+}
 
 export function documentClient(): DynamoDBDocumentClient {
   if (!client) {
     const { dynamoDbEndpoint } = config();
-    const base = new DynamoDBClient({
+    base = new DynamoDBClient({
       ...(dynamoDbEndpoint ? { endpoint: dynamoDbEndpoint } : {}),
       // The SDK retries throttling and 5xx itself; a few attempts keep tail latency bounded.
       maxAttempts: 3,
