@@ -1,5 +1,6 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { fallbackRoute, routes } from '../functions/routes';
 import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
+import { corsOrigins, corsPolicy } from './cors-policy';
 
 /** The route table's path as an API Gateway route path: no trailing slash. */
 export function gatewayPath(path: string): string {
@@ -22,6 +24,10 @@ export interface CalendarStackProps extends StackProps {
   throttleRateLimit?: number;
   /** Burst of requests for the whole API stage. @default 400 */
   throttleBurstLimit?: number;
+  /** Origins allowed to call the API from browsers. @default `CORS_ORIGINS`, else none */
+  corsOrigins?: string[];
+  /** p99 latency of the API, in milliseconds, above which the latency alarm fires. @default 1000 */
+  latencyAlarmMs?: number;
   /** The project's root directory (holding `functions/` and `lib/`). @default the working directory */
   projectRoot?: string;
 }
@@ -35,6 +41,8 @@ export class CalendarStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
   readonly functions: Record<string, ApiFunction> = {};
+  /** The service's alarms: add actions (an SNS topic, a pager) where it is deployed. */
+  readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: CalendarStackProps = {}) {
     super(scope, id, props);
@@ -65,10 +73,23 @@ export class CalendarStack extends Stack {
       (this.functions[name] = new ApiFunction(this, name, { functionsDir, credentialsProvider, handlerModule, timeZone: props.timeZone }));
 
     const fallback = makeFunction(fallbackRoute.name, fallbackRoute.handler);
+    const origins = props.corsOrigins ?? corsOrigins();
     this.api = new HttpApi(this, 'Api', {
       description: 'Calendar booking API',
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('FallbackIntegration', fallback.function),
+      ...(origins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: origins,
+              allowCredentials: true,
+              allowMethods: corsPolicy.allowMethods.map((method) => CorsHttpMethod[method]),
+              allowHeaders: [...corsPolicy.allowHeaders],
+              exposeHeaders: [...corsPolicy.exposeHeaders],
+              maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
+            },
+          }
+        : {}),
     });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -115,7 +136,67 @@ export class CalendarStack extends Stack {
       reason: 'Authentication (token, or session cookie with CSRF) is done by the shared middleware of every function.',
     });
 
+    this.addAlarms(stage, props.latencyAlarmMs ?? 1000);
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url ?? this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** 5xx rate, throttling (gateway, functions, table) and p99 latency. */
+  private addAlarms(stage: HttpStage, latencyMs: number): void {
+    const period = Duration.minutes(5);
+    this.alarms.push(
+      new Alarm(this, 'ServerErrorRateAlarm', {
+        alarmDescription: 'More than 1% of requests answered 5xx over 5 minutes',
+        metric: new MathExpression({
+          expression: '100 * errors / MAX([requests, 1])',
+          usingMetrics: {
+            errors: stage.metricServerError({ period, statistic: 'Sum' }),
+            requests: stage.metricCount({ period, statistic: 'Sum' }),
+          },
+          period,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'LatencyP99Alarm', {
+        alarmDescription: `API p99 latency above ${latencyMs} ms for 15 minutes`,
+        metric: stage.metricLatency({ period, statistic: 'p99' }),
+        threshold: latencyMs,
+        evaluationPeriods: 3,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'TableThrottleAlarm', {
+        alarmDescription: 'DynamoDB throttled reads or writes',
+        metric: new MathExpression({
+          expression: 'reads + writes',
+          usingMetrics: {
+            reads: this.table.metric('ReadThrottleEvents', { period, statistic: 'Sum' }),
+            writes: this.table.metric('WriteThrottleEvents', { period, statistic: 'Sum' }),
+          },
+          period,
+        }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // One per function: an alarm's metric math holds at most 10 metrics.
+    for (const [name, fn] of Object.entries(this.functions)) {
+      this.alarms.push(
+        new Alarm(this, `${name}ThrottleAlarm`, {
+          alarmDescription: `Lambda throttled invocations of ${name}`,
+          metric: fn.function.metricThrottles({ period, statistic: 'Sum' }),
+          threshold: 0,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
   }
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fallbackRoute, matchRoute } from '../functions/routes';
 import { type CallMetrics, metricsEnabled, requestMetrics } from '../functions/store/metrics';
+import { corsOrigins, corsPolicy } from '../lib/cors-policy';
 import { fromHandlerResult, localContext, toApiGatewayEvent } from './api-gateway';
 
 type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -37,12 +38,37 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'tooLarge'> {
   });
 }
 
+/** The CORS headers API Gateway adds for an allowed origin. */
+function corsHeaders(origin: string | undefined, allowed: readonly string[]): Record<string, string> {
+  if (!origin || !allowed.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    'access-control-expose-headers': corsPolicy.exposeHeaders.join(','),
+    vary: 'Origin',
+  };
+}
+
 export function createApiServer(): Server {
+  const allowedOrigins = corsOrigins();
   return createServer(async (request, response) => {
+    const cors = corsHeaders(request.headers.origin, allowedOrigins);
     const send = (statusCode: number, headers: Record<string, string | string[]>, body: Buffer | string) => {
-      response.writeHead(statusCode, { ...headers, 'content-length': Buffer.byteLength(body) });
+      response.writeHead(statusCode, { ...headers, ...cors, 'content-length': Buffer.byteLength(body) });
       response.end(body);
     };
+    // A preflight from an allowed origin is answered by the gateway, as API Gateway does.
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] && Object.keys(cors).length > 0) {
+      return send(
+        204,
+        {
+          'access-control-allow-methods': corsPolicy.allowMethods.join(','),
+          'access-control-allow-headers': corsPolicy.allowHeaders.join(','),
+          'access-control-max-age': String(corsPolicy.maxAgeSeconds),
+        },
+        '',
+      );
+    }
     try {
       const body = await readBody(request);
       if (body === 'tooLarge') {

@@ -130,6 +130,25 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('alarms on the 5xx rate, p99 latency, and throttling of the table and the functions', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, alarm]) => String(alarm.Properties.AlarmDescription));
+    expect(alarms).toEqual([
+      expect.stringContaining('5xx'),
+      expect.stringContaining('p99 latency'),
+      expect.stringContaining('DynamoDB throttled'),
+      ...['Fallback', ...routes.map((route) => route.name)].map((name) => `Lambda throttled invocations of ${name}`),
+    ]);
+  });
+
+  it('allows no cross-origin calls unless origins are named, and then only those, with credentials', () => {
+    expect(template.findResources('AWS::ApiGatewayV2::Api')[stack.getLogicalId(stack.api.node.defaultChild as never)]!.Properties.CorsConfiguration).toBeUndefined();
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const withCors = Template.fromStack(new CalendarStack(app, 'CorsStack', { corsOrigins: ['https://app.example.com'] }));
+    withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'], AllowCredentials: true }),
+    });
+  });
+
   it('passes the cdk-nag AwsSolutions checks', () => {
     const { app } = synthesize();
     const report = new AwsSolutionsChecks(app).validateScope(app);

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createApiServer } from '../../local/server';
 import { call, uniqueUser } from '../support/api';
 
 describe('the HTTP edge', () => {
@@ -56,5 +58,51 @@ describe('the HTTP edge', () => {
     expect(response.status).toBe(201);
     expect(Object.keys(response.body).sort()).toEqual(['email', 'id', 'username']);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+});
+
+describe('the local server\'s CORS, as API Gateway applies it', () => {
+  const saved = process.env.CORS_ORIGINS;
+  let base: string;
+  let close: () => void;
+  beforeAll(async () => {
+    process.env.CORS_ORIGINS = 'https://app.example.com';
+    const server = createApiServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => server.close();
+  });
+  afterAll(() => {
+    close();
+    if (saved === undefined) delete process.env.CORS_ORIGINS;
+    else process.env.CORS_ORIGINS = saved;
+  });
+
+  it('answers a preflight from an allowed origin', async () => {
+    const response = await fetch(`${base}/api/event/`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(response.headers.get('access-control-allow-headers')).toContain('x-csrftoken');
+  });
+
+  it('gives other origins nothing', async () => {
+    const response = await fetch(`${base}/api/health/`, { headers: { origin: 'https://evil.example.com' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${base}/api/event/`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(405);
+  });
+
+  it('marks answers to an allowed origin', async () => {
+    const response = await fetch(`${base}/api/health/`, { headers: { origin: 'https://app.example.com' } });
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(response.headers.get('vary')).toBe('Origin');
   });
 });

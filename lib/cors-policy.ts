@@ -1,0 +1,19 @@
+/**
+ * Cross-origin access, explicit and configurable: none unless origins are named (in
+ * `CORS_ORIGINS`, comma-separated, or the stack's `corsOrigins`). Credentials are allowed
+ * (browsers send the session cookie), so origins are always listed, never `*`. API
+ * Gateway applies this in AWS; the local server applies the same policy.
+ */
+export const corsPolicy = {
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
+  allowHeaders: ['content-type', 'authorization', 'x-csrftoken', 'idempotency-key'],
+  exposeHeaders: ['retry-after'],
+  maxAgeSeconds: 600,
+} as const;
+
+export function corsOrigins(value = process.env.CORS_ORIGINS): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+}
