@@ -21,7 +21,7 @@ import { emailList, messages, parseFields, text, typeMessage } from './validatio
 const changeSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
   description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true })),
-  time_slot: z.string({ error: typeMessage(messages.string) }),
+  time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
   participants: emailList(MAX_PARTICIPANTS),
   status: z.enum(['active', 'cancelled'], {
     error: (issue) => (issue.input === undefined ? messages.required : `"${String(issue.input)}" is not a valid choice.`),

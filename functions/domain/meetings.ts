@@ -38,7 +38,7 @@ export const timeSlotMessages = {
 const newMeetingSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
   description: z.optional(z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }))),
-  time_slot: z.string({ error: typeMessage(messages.string) }),
+  time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
   participants: emailList(MAX_PARTICIPANTS),
 });
 

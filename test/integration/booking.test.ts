@@ -168,6 +168,7 @@ describe('POST /api/event/', () => {
     [{ participants: 'a@b.c' }, 'participants', 'Expected a list of items.'],
     [{ participants: undefined }, 'participants', 'This field is required.'],
     [{ time_slot: undefined }, 'time_slot', 'This field is required.'],
+    [{ time_slot: `2031-01-01 10:00:00${' '.repeat(60)}` }, 'time_slot', 'Ensure this field has no more than 64 characters.'],
   ])('refuses %j on %s', async (override, field, message) => {
     const organiser = await signedInUser('fields');
     const response = await call('POST', '/api/event/', {
