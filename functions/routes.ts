@@ -70,6 +70,15 @@ function pattern(path: string): RegExp {
 
 const compiled = routes.map((route) => ({ route, pattern: pattern(route.path) }));
 
+/** A percent-decoded path segment; a malformed encoding is kept as sent, never thrown. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export type RouteMatch =
   | { kind: 'route'; route: Route; pathParameters: Record<string, string> }
   | { kind: 'wrongMethod'; allowed: Method[] }
@@ -83,7 +92,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
     if (!found) continue;
     if ((route.methods as readonly string[]).includes(method.toUpperCase())) {
       const pathParameters: Record<string, string> = {};
-      for (const [name, value] of Object.entries(found.groups ?? {})) pathParameters[name] = decodeURIComponent(value);
+      for (const [name, value] of Object.entries(found.groups ?? {})) pathParameters[name] = decodePathSegment(value);
       return { kind: 'route', route, pathParameters };
     }
     allowed.push(...route.methods);

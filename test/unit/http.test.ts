@@ -99,8 +99,9 @@ describe('the route table', () => {
     }
   });
 
-  it('extracts and decodes path parameters', () => {
+  it('extracts and decodes path parameters, keeping a malformed encoding as sent', () => {
     expect(matchRoute('GET', '/api/event/a%20b/')).toMatchObject({ kind: 'route', pathParameters: { id: 'a b' } });
+    expect(matchRoute('GET', '/api/event/%E0%A4%A/')).toMatchObject({ kind: 'route', pathParameters: { id: '%E0%A4%A' } });
   });
 
   it('tells a wrong method from an unknown path', () => {
