@@ -12,6 +12,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { config } from '../config';
 import { baseClient } from '../store/client';
 import { tableDefinition } from '../store/table-definition';
+import { logAccess } from './access-log';
 import type { ApiEvent, ApiResult } from './types';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -48,6 +49,8 @@ export function idempotentWrites(): MiddlewareObj<ApiEvent, ApiResult> {
     before: async (request) => {
       const early = await powertools.before(request);
       (request.internal as Record<symbol, boolean>)[owner] = true;
+      // A replayed answer ends the request here: middy runs no `after`, so log it now.
+      if (early !== undefined) logAccess({ ...request, response: early as ApiResult });
       return early;
     },
     after: powertools.after,
