@@ -28,9 +28,13 @@ const changeSchema = z.object({
   }),
 });
 
-/** The meeting, for one of its participants; NotFound for anyone else. */
+/** Meeting ids are ULIDs: 26 characters of Crockford's base 32. */
+const meetingIdPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
+
+/** The meeting, for one of its participants; NotFound for anyone else, and for ids that cannot exist. */
 export async function readMeeting(meetingId: string, deps: { meetings: MeetingStore; caller: PublicUser }): Promise<Meeting> {
-  const meeting = await deps.meetings.get(meetingId);
+  if (!meetingIdPattern.test(meetingId)) throw new NotFound();
+  const meeting = await deps.meetings.get(meetingId.toUpperCase());
   if (!meeting || !meeting.participants.some((participant) => participant.id === deps.caller.id)) throw new NotFound();
   return meeting;
 }

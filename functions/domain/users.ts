@@ -34,7 +34,8 @@ const username = text({ max: USERNAME_MAX }).check(
 const password = text({ max: 4096 });
 
 const signUpSchema = z.object({ username, email: email(), password });
-const loginSchema = z.object({ username: text({ max: 4096 }), password });
+// A username longer than any that can exist is refused before it reaches a key.
+const loginSchema = z.object({ username: text({ max: USERNAME_MAX }), password });
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
 export type LoginInput = z.infer<typeof loginSchema>;

@@ -92,11 +92,19 @@ function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.direction === 'after' ? 'a' : 'b', position.key]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string, partitionName: string, partitionValue: string): CursorPosition {
+function decodeCursor(cursor: string, partitionName: string, partitionValue: string, sortName: string): CursorPosition {
   try {
     const [direction, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, Record<string, unknown>];
-    const strings = Object.values(key ?? {}).every((value) => typeof value === 'string');
-    if ((direction === 'a' || direction === 'b') && strings && key[partitionName] === partitionValue && key.pk && key.sk) {
+    // Exactly the four keys of an index entry of this listing, each short: anything else
+    // would be refused by DynamoDB as a starting key.
+    const names = Object.keys(key ?? {}).sort();
+    const expected = ['pk', 'sk', partitionName, sortName].sort();
+    const wellFormed =
+      names.length === 4 &&
+      names.every((name, index) => name === expected[index]) &&
+      Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= 512) &&
+      String(key.pk).startsWith('MEETING#');
+    if ((direction === 'a' || direction === 'b') && wellFormed && key[partitionName] === partitionValue) {
       return { direction: direction === 'a' ? 'after' : 'before', key: key as Record<string, string> };
     }
   } catch {
@@ -225,7 +233,7 @@ export class DynamoMeetingStore implements MeetingStore {
     }
   }
 
-  private rangeQuery(range: MeetingRange): { input: QueryCommandInput; partition: [string, string] } | undefined {
+  private rangeQuery(range: MeetingRange): { input: QueryCommandInput; partition: [string, string]; sortKey: string } | undefined {
     if (range.to !== undefined && range.to < range.from) return undefined;
     const [byTime, byStatusTime] = tableDefinition.globalSecondaryIndexes;
     const index = range.status ? byStatusTime : byTime;
@@ -233,6 +241,7 @@ export class DynamoMeetingStore implements MeetingStore {
     const partitionValue = range.status ? indexKeys.gsi2pk : indexKeys.gsi1pk;
     return {
       partition: [index.partitionKey, partitionValue],
+      sortKey: index.sortKey,
       input: {
         TableName: this.tableName,
         IndexName: index.indexName,
@@ -274,7 +283,7 @@ export class DynamoMeetingStore implements MeetingStore {
       hasPrevious = request.offset > 0;
       entries = entries.slice(0, request.limit);
     } else {
-      const position = request.cursor ? decodeCursor(request.cursor, ...query.partition) : undefined;
+      const position = request.cursor ? decodeCursor(request.cursor, ...query.partition, query.sortKey) : undefined;
       const forward = position?.direction !== 'before';
       entries = await this.readIndex(query.input, request.limit + 1, forward, position?.key);
       const more = entries.length > request.limit;
