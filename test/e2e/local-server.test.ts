@@ -1,6 +1,7 @@
 import { execSync } from 'node:child_process';
 import { uniqueUser } from '../support/api';
 import { httpClient } from '../support/http-client';
+import { integrityOf } from '../support/integrity';
 import { type LocalServer, runLocalMain, startLocalServer } from '../support/local-server';
 
 jest.setTimeout(120_000);
@@ -12,6 +13,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // After the concurrent sign-ups: every guard names its user and every user has both.
+  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
   await server?.stop();
 });
 

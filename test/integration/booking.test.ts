@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/store/client';
 import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
+import { integrityOf } from '../support/integrity';
 
 const book = (who: LoggedIn, body: Record<string, unknown>) =>
   call('POST', '/api/event/', { headers: who.auth, body: { title: 'Meeting', description: '', participants: [], ...body } });
@@ -212,6 +213,7 @@ describe('transient DynamoDB failures', () => {
     expect(failures).toBe(0);
     jest.restoreAllMocks();
     expect(await blockedHours(organiser, organiser, date)).toEqual([10]);
+    expect(await integrityOf({ userIds: [organiser.user.id] })).toEqual([]);
   });
 
   it('answers 503 when the conflicts persist, having written nothing', async () => {
@@ -227,5 +229,6 @@ describe('transient DynamoDB failures', () => {
     expect(response.headers['retry-after']).toBe('1');
     jest.restoreAllMocks();
     expect(await blockedHours(organiser, organiser, date)).toEqual([]);
+    expect(await integrityOf({ userIds: [organiser.user.id] })).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { Meeting } from '../../functions/domain/meetings';
 import { documentClient } from '../../functions/store/client';
 import { stores } from '../../functions/store';
 import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
+import { integrityOf } from '../support/integrity';
 
 const book = async (who: LoggedIn, time_slot: string, guests: LoggedIn[] = [], title = 'Meeting') => {
   const response = await call('POST', '/api/event/', {
@@ -328,5 +329,6 @@ describe('PUT and PATCH /api/event/{id}/', () => {
       name: 'ConcurrentModification',
     });
     expect((await call('GET', `/api/event/${meeting.id}/`, { headers: organiser.auth })).body.title).toBe('First');
+    expect(await integrityOf({ userIds: [organiser.user.id] })).toEqual([]);
   });
 });
