@@ -3,7 +3,7 @@
  * changes it, and every change keeps the booking rules.
  */
 import * as z from 'zod/mini';
-import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages } from './errors';
+import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages, ValidationFailed } from './errors';
 import {
   DESCRIPTION_MAX,
   type Meeting,
@@ -16,7 +16,7 @@ import {
 import type { MeetingStore, UserStore } from './ports';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
-import { emailList, messages, parseFields, text, typeMessage } from './validation';
+import { emailList, messages, text, tryParseFields, typeMessage } from './validation';
 
 const changeSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
@@ -41,9 +41,10 @@ export async function readMeeting(meetingId: string, deps: { meetings: MeetingSt
 
 /**
  * Changes a meeting (PUT: every field; PATCH: any of them).
- * 1. Find it: NotFound unless the caller takes part; PermissionDenied for a guest.
- * 2. Validate the fields given. A new participants list must still hold the organiser;
- *    its emails are resolved in one batched read.
+ * 1. Find it: NotFound unless the caller takes part; PermissionDenied for a guest. A new
+ *    participants list is resolved (one batched read) at the same time, for the caller
+ *    as organiser, and used only if the caller is.
+ * 2. Validate the fields given. A new participants list must still hold the organiser.
  * 3. A change that takes anyone's hour (a move, new guests, re-activation) needs an hour
  *    that has not begun; a meeting whose hour has begun cannot be moved.
  * 4. Write it in ONE transaction that frees the hours no longer held, takes the new ones
@@ -54,9 +55,21 @@ export async function changeMeeting(
   body: unknown,
   deps: { meetings: MeetingStore; users: UserStore; caller: PublicUser; zone: string; now: Date; partial: boolean },
 ): Promise<Meeting> {
+  const parsed = tryParseFields(deps.partial ? z.partial(changeSchema) : changeSchema, body);
+  const emails = parsed instanceof ValidationFailed ? undefined : parsed.value.participants;
+  const keepsOrganiser = emails?.some((email) => email.toLowerCase() === deps.caller.email.toLowerCase()) ?? false;
+  // Settled, never rejected, so that a refusal in step 1 wins over a lookup failure.
+  const lookup = keepsOrganiser
+    ? resolveParticipants(deps.caller, emails!, deps.users).then(
+        (participants) => ({ participants }),
+        (error: unknown) => ({ error }),
+      )
+    : undefined;
+
   const before = await readMeeting(meetingId, deps);
   if (before.organiser.id !== deps.caller.id) throw new PermissionDenied();
-  const input = parseFields(deps.partial ? z.partial(changeSchema) : changeSchema, body);
+  if (parsed instanceof ValidationFailed) throw parsed;
+  const input = parsed.value;
 
   const after: Meeting = { ...before, version: before.version + 1, modified: deps.now.toISOString() };
   if (input.title !== undefined) after.title = input.title;
@@ -64,11 +77,10 @@ export async function changeMeeting(
   if (input.status !== undefined) after.status = input.status;
   if (input.time_slot !== undefined) after.slot = readTimeSlot(input.time_slot, deps.zone);
   if (input.participants !== undefined) {
-    const organiserEmail = before.organiser.email.toLowerCase();
-    if (!input.participants.some((email) => email.toLowerCase() === organiserEmail)) {
-      throw new BusinessRuleViolation(ruleMessages.organiserRemoved);
-    }
-    after.participants = await resolveParticipants(before.organiser, input.participants, deps.users);
+    if (!lookup) throw new BusinessRuleViolation(ruleMessages.organiserRemoved);
+    const resolved = await lookup;
+    if ('error' in resolved) throw resolved.error;
+    after.participants = resolved.participants;
   }
 
   const moved = formatSlot(after.slot) !== formatSlot(before.slot);

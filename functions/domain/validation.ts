@@ -63,13 +63,20 @@ export function emailList(max: number) {
  * messages (the first path segment names the field, as the original did).
  */
 export function parseFields<T>(schema: z.ZodMiniType<T>, input: unknown): T {
+  const result = tryParseFields(schema, input);
+  if (result instanceof ValidationFailed) throw result;
+  return result.value;
+}
+
+/** Like `parseFields`, answering the failure instead of throwing it (for callers that must check other things first). */
+export function tryParseFields<T>(schema: z.ZodMiniType<T>, input: unknown): { value: T } | ValidationFailed {
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return { value: result.data };
   const fields: Record<string, string[]> = {};
   for (const issue of result.error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : 'non_field_errors';
     const list = (fields[field] ??= []);
     if (!list.includes(issue.message)) list.push(issue.message);
   }
-  throw new ValidationFailed(fields);
+  return new ValidationFailed(fields);
 }

@@ -12,6 +12,7 @@ import { attemptUpdate } from './limiter-store';
 import { withRetries } from './retry';
 
 const BATCH_WRITE_MAX = 25;
+const TRANSACTION_MAX_ITEMS = 100;
 
 function userOf(item: Record<string, unknown>): PublicUser {
   return { id: String(item.userId), username: String(item.username), email: String(item.email) };
@@ -93,8 +94,15 @@ export class DynamoCredentialStore implements CredentialStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
 
-    // Every credential goes before any pointer: an interrupted logout leaves pointers
-    // behind, never a live credential that logout could no longer find.
+    // Usually all of it fits one transaction: one round trip, all or nothing.
+    if (targets.length + pointers.length <= TRANSACTION_MAX_ITEMS) {
+      if (targets.length === 0) return;
+      const deletes = [...targets, ...pointers].map((Key) => ({ Delete: { TableName: this.tableName, Key } }));
+      await withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: deletes })));
+      return;
+    }
+    // Otherwise in batches, every credential before any pointer: an interrupted logout
+    // leaves pointers behind, never a live credential that logout could no longer find.
     for (const keysToDelete of [targets, pointers]) {
       for (let start = 0; start < keysToDelete.length; start += BATCH_WRITE_MAX) {
         await this.deleteBatch(keysToDelete.slice(start, start + BATCH_WRITE_MAX));

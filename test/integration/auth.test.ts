@@ -235,6 +235,22 @@ describe('logout', () => {
     }
   });
 
+  it('revokes all of them for a user with more than a transaction holds (30 logins)', async () => {
+    const me = await signedInUser('manylogins');
+    const tokens = [me.token];
+    for (let i = 0; i < 29; i++) {
+      tokens.push((await call('POST', '/api/user/login/', { body: { username: me.user.username, password: me.password } })).body.auth_token);
+    }
+    expect((await call('POST', '/api/user/logout/', { headers: me.auth })).status).toBe(200);
+    for (const token of [tokens[0], tokens[14], tokens[29]]) {
+      expect((await call('GET', '/api/user/get_detail/', { headers: { authorization: `Token ${token}` } })).status).toBe(401);
+    }
+    const pointers = await documentClient().send(
+      new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :auth)', ExpressionAttributeValues: { ':pk': `USER#${me.user.id}`, ':auth': 'AUTH#' } }),
+    );
+    expect(pointers.Items).toEqual([]);
+  });
+
   it('needs authentication', async () => {
     const response = await call('POST', '/api/user/logout/');
     expect(response.status).toBe(401);
