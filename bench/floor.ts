@@ -7,14 +7,14 @@ import { ulid } from 'ulid';
 import type { Meeting } from '../functions/domain/meetings';
 import { newSecret, seal, sha256 } from '../functions/domain/secrets';
 import { slotOf } from '../functions/domain/time';
-import { stores } from '../functions/store';
+import { services } from '../functions/services';
 import { type Account, type Lanes, laneSlot } from './http-scenarios';
 import { type Operation, timed } from './load';
 
 const user = (account: Account) => ({ id: account.id, username: account.username, email: account.email });
 
 export function floorOperation(lanes: Lanes, name: string, firstDay: number): Operation {
-  const { users, credentials, availability, meetings } = stores();
+  const { users, credentials, availability, meetings } = services();
   const authenticate = async (account: Account) => {
     if (!(await credentials.findToken(sha256(account.token)))) throw new Error('floor: token not found');
   };

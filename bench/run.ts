@@ -10,9 +10,9 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { ulid } from 'ulid';
 import type { Meeting } from '../functions/domain/meetings';
-import { stores } from '../functions/store';
-import { documentClient } from '../functions/store/client';
-import { startLocalServer } from '../test/support/local-server';
+import { services } from '../functions/services';
+
+import { startLocalServer } from '../local/child-process';
 import { measureColdStarts } from './cold-start';
 import { floorOperation } from './floor';
 import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
@@ -46,7 +46,7 @@ async function bookDirectly(organiser: Account, guests: Account[], slot: string)
     created: stamp,
     modified: stamp,
   };
-  await stores().meetings.create(meeting);
+  await services().meetings.create(meeting);
 }
 
 async function prepareLanes(api: Api): Promise<Lanes> {
@@ -77,7 +77,7 @@ async function prepareLanes(api: Api): Promise<Lanes> {
 }
 
 async function fillTable(count: number): Promise<void> {
-  const client = documentClient();
+  const client = services().documentClient;
   const table = process.env.TABLE_NAME!;
   const batches = Array.from({ length: Math.ceil(count / 25) }, (_, batch) => batch);
   let written = 0;

@@ -1,12 +1,12 @@
 import { blockSlots } from './domain/availability';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { availability, config } = services();
+const { availability, config, credentials } = services();
 
 /** POST /api/user/block_slots/: adds blocked hours to a date of the caller's. */
-export const handler = authenticatedRoute({ body: true }, async ({ body, principal }) => {
+export const handler = authenticatedRoute(credentials, { body: true }, async ({ body, principal }) => {
   const day = await blockSlots(body, { availability, caller: principal.user, zone: config.timeZone, now: new Date() });
   return json(200, { response: day });
 });

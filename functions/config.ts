@@ -1,34 +1,90 @@
 /**
- * Settings of a running function, read once when the module loads so that a missing or
- * wrong value fails the cold start with a clear message instead of a request later.
+ * Every setting of the service, in one documented schema, read once at the edge (the
+ * composition root, the local runtime, the stack) so that a missing or wrong value fails
+ * the cold start with a clear message instead of a request later. Layers below get what
+ * they need as arguments; nothing else reads the environment.
  */
 import type { AttemptLimits } from './domain/auth';
 import { isTimeZone } from './domain/time';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`Missing required environment variable ${name}`);
-  }
-  return value;
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** One setting: its variable, what it means, its default, and how it is read. */
+interface Setting<T> {
+  variable: string;
+  description: string;
+  /** The default as documented; undefined for a required setting. */
+  fallback: string | undefined;
+  read(raw: string): T;
 }
 
-function integer(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+class ConfigError extends Error {
+  override name = 'ConfigError';
 }
 
-function timeZone(): string {
-  const zone = process.env.TIME_ZONE || 'UTC';
-  if (!isTimeZone(zone)) {
-    throw new Error(`Environment variable TIME_ZONE must be an IANA time zone name, got "${zone}"`);
-  }
-  return zone;
+function integer(min: number, max: number) {
+  return (raw: string, variable: string): number => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(`Environment variable ${variable} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+function setting<T>(variable: string, description: string, fallback: string | undefined, read: (raw: string, variable: string) => T): Setting<T> {
+  return { variable, description, fallback, read: (raw) => read(raw, variable) };
+}
+
+const text = (raw: string) => raw;
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+const flag = (raw: string, variable: string) => {
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(`Environment variable ${variable} must be 1 or 0, got "${raw}"`);
+};
+const timeZone = (raw: string, variable: string) => {
+  if (!isTimeZone(raw)) throw new ConfigError(`Environment variable ${variable} must be an IANA time zone name, got "${raw}"`);
+  return raw;
+};
+
+/** The schema: every setting the service and its local runtime read. */
+export const settings = {
+  tableName: setting('TABLE_NAME', 'the DynamoDB table (set by the stack in AWS; `calendar` under `npm start`)', undefined, text),
+  dynamoDbEndpoint: setting('DYNAMODB_ENDPOINT', 'use a DynamoDB (Local) at this URL instead of the region\'s', '', text),
+  timeZone: setting('TIME_ZONE', "the service's IANA time zone: dates, hours and naive time slots are read and written in it", 'UTC', timeZone),
+  bcryptRounds: setting('BCRYPT_ROUNDS', 'bcrypt cost for new password hashes', '10', integer(4, 15)),
+  sessionTtlSeconds: setting('SESSION_TTL_SECONDS', 'lifetime of a login session, in seconds', '1209600', integer(60, 31_536_000)),
+  loginsPerUsername: setting('LOGIN_ATTEMPTS_PER_USERNAME', 'failed logins allowed per username in 15 minutes, then 429', '10', integer(1, 1_000_000)),
+  loginsPerIp: setting('LOGIN_ATTEMPTS_PER_IP', 'failed logins allowed per source address in 15 minutes, then 429', '100', integer(1, 1_000_000)),
+  signUpsPerIp: setting('SIGNUPS_PER_IP', 'sign-ups allowed per source address in an hour, then 429', '20', integer(1, 1_000_000)),
+  corsOrigins: setting('CORS_ORIGINS', 'comma-separated origins allowed to call the API from browsers (with credentials)', '', list),
+  dynamoDbMetrics: setting('DYNAMODB_METRICS', '`1` adds the DynamoDB calls and units of each request to local answers (for the benchmark)', '0', flag),
+  port: setting('PORT', 'local server port', '3000', integer(0, 65_535)),
+  host: setting('HOST', 'local server address', '127.0.0.1', text),
+  dataDir: setting('DATA_DIR', 'folder where DynamoDB Local keeps its data between runs (in memory when empty)', '', text),
+} as const;
+
+type Settings = typeof settings;
+type Values = { [K in keyof Settings]: ReturnType<Settings[K]['read']> };
+
+/** One setting from an environment (its default when unset or empty). */
+export function readSetting<K extends keyof Settings>(name: K, env: Environment): Values[K] {
+  const entry = settings[name] as Setting<Values[K]>;
+  const raw = env[entry.variable];
+  const given = raw === undefined || raw === '' ? entry.fallback : raw;
+  if (given === undefined) throw new ConfigError(`Missing required environment variable ${entry.variable}`);
+  return entry.read(given);
+}
+
+function readAll(env: Environment): Values {
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(settings) as (keyof Settings)[]) values[name] = readSetting(name, env);
+  return values as Values;
 }
 
 export interface Config {
@@ -36,34 +92,51 @@ export interface Config {
   tableName: string;
   /** Endpoint override, set only when running against DynamoDB Local. */
   dynamoDbEndpoint: string | undefined;
-  /** IANA zone in which dates, hours and naive time slots are read and written. */
+  /** IANA zone in which dates, hours and naive time slots are read and written. @default 'UTC' */
   timeZone: string;
   /** bcrypt cost factor for new password hashes. @default 10 */
   bcryptRounds: number;
   /** Lifetime of a login session in seconds. @default 1209600 (two weeks) */
   sessionTtlSeconds: number;
-  /**
-   * Brute-force guard: failed logins per username (@default 10) and per source IP
-   * (@default 100) in 15 minutes; sign-ups per source IP in an hour (@default 20).
-   */
+  /** Brute-force guard. @default 10 logins per username and 100 per address in 15 minutes; 20 sign-ups per address an hour */
   attemptLimits: AttemptLimits;
+  /** Origins allowed to call the API from browsers. @default none */
+  corsOrigins: string[];
+  /** Per-request DynamoDB cost headers on local answers. @default false */
+  dynamoDbMetrics: boolean;
+}
+
+/** The service's configuration from an environment; throws a clear message on a wrong value. */
+export function readConfig(env: Environment): Config {
+  const values = readAll(env);
+  return {
+    tableName: values.tableName,
+    dynamoDbEndpoint: values.dynamoDbEndpoint || undefined,
+    timeZone: values.timeZone,
+    bcryptRounds: values.bcryptRounds,
+    sessionTtlSeconds: values.sessionTtlSeconds,
+    attemptLimits: { loginsPerUsername: values.loginsPerUsername, loginsPerIp: values.loginsPerIp, signUpsPerIp: values.signUpsPerIp },
+    corsOrigins: values.corsOrigins,
+    dynamoDbMetrics: values.dynamoDbMetrics,
+  };
+}
+
+/** Settings of the local runtime (`npm start`) beside the service's. */
+export interface LocalConfig {
+  port: number;
+  host: string;
+  /** Where DynamoDB Local keeps its data; undefined: in memory. */
+  dataDir: string | undefined;
+}
+
+export function readLocalConfig(env: Environment): LocalConfig {
+  return { port: readSetting('port', env), host: readSetting('host', env), dataDir: readSetting('dataDir', env) || undefined };
 }
 
 let cached: Config | undefined;
 
-/** The configuration, validated on first use and then kept for the container's life. */
+/** The configuration of this process, read on first use and then kept for the container's life. */
 export function config(): Config {
-  cached ??= {
-    tableName: required('TABLE_NAME'),
-    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
-    timeZone: timeZone(),
-    bcryptRounds: integer('BCRYPT_ROUNDS', 10, 4, 15),
-    sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1_209_600, 60, 31_536_000),
-    attemptLimits: {
-      loginsPerUsername: integer('LOGIN_ATTEMPTS_PER_USERNAME', 10, 1, 1_000_000),
-      loginsPerIp: integer('LOGIN_ATTEMPTS_PER_IP', 100, 1, 1_000_000),
-      signUpsPerIp: integer('SIGNUPS_PER_IP', 20, 1, 1_000_000),
-    },
-  };
+  cached ??= readConfig(process.env);
   return cached;
 }

@@ -1,13 +1,16 @@
 import { bookMeeting, describeMeeting } from './domain/meetings';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { idempotentWrites } from './http/idempotency';
+import { idempotencyStore } from './idempotency-store';
+import { businessMetric } from './http/observability';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, users, config } = services();
+const { meetings, users, config, credentials } = services();
 
 /** POST /api/event/: books a meeting organised by the caller. */
-export const handler = authenticatedRoute({ body: true, idempotent: idempotentWrites() }, async ({ body, principal }) => {
+export const handler = authenticatedRoute(credentials, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ body, principal }) => {
   const meeting = await bookMeeting(body, { meetings, users, caller: principal.user, zone: config.timeZone, now: new Date() });
+  businessMetric.booked();
   return json(201, { response: describeMeeting(meeting) });
 });

@@ -1,12 +1,12 @@
 import { getAvailability } from './domain/availability';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { availability, users } = services();
+const { availability, users, credentials } = services();
 
 /** GET /api/user/get_available_slots/?date=YYYY-MM-DD[&user=<email>] */
-export const handler = authenticatedRoute({}, async ({ event, principal }) => {
+export const handler = authenticatedRoute(credentials, {}, async ({ event, principal }) => {
   const day = await getAvailability(event.queryStringParameters ?? {}, { availability, users, caller: principal.user });
   return json(200, { response: day });
 });

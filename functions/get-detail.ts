@@ -1,8 +1,11 @@
 import { describeLogin } from './domain/auth';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { json } from './http/responses';
+import { services } from './services';
+
+const { credentials } = services();
 
 /** GET /api/user/get_detail/: the caller, in the login answer's shape. */
-export const handler = authenticatedRoute({}, async ({ principal }) =>
+export const handler = authenticatedRoute(credentials, {}, async ({ principal }) =>
   json(200, describeLogin(principal.user, principal.token)),
 );

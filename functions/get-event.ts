@@ -1,13 +1,13 @@
 import { readMeeting } from './domain/meeting-changes';
 import { describeMeeting } from './domain/meetings';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings } = services();
+const { meetings, credentials } = services();
 
 /** GET /api/event/{id}/: the meeting itself (unwrapped, as the original answered). */
-export const handler = authenticatedRoute({}, async ({ event, principal }) => {
+export const handler = authenticatedRoute(credentials, {}, async ({ event, principal }) => {
   const meeting = await readMeeting(event.pathParameters?.id ?? '', { meetings, caller: principal.user });
   return json(200, describeMeeting(meeting));
 });

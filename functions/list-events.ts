@@ -1,12 +1,12 @@
 import { listMeetings } from './domain/meeting-list';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { absolutePath, json } from './http/responses';
 import { services } from './services';
 
-const { meetings, config } = services();
+const { meetings, config, credentials } = services();
 
 /** GET /api/event/: the caller's meetings in time order, a page at a time. */
-export const handler = authenticatedRoute({}, async ({ event, principal }) => {
+export const handler = authenticatedRoute(credentials, {}, async ({ event, principal }) => {
   const page = await listMeetings(event.queryStringParameters ?? {}, {
     meetings,
     caller: principal.user,

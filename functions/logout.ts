@@ -1,13 +1,13 @@
 import { logout } from './domain/auth';
 import { logoutCookies } from './http/cookies';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { json } from './http/responses';
 import { services } from './services';
 
 const { credentials } = services();
 
 /** POST /api/user/logout/: revokes the caller's tokens and sessions. */
-export const handler = authenticatedRoute({}, async ({ event, principal }) => {
+export const handler = authenticatedRoute(credentials, {}, async ({ event, principal }) => {
   await logout(principal, { credentials });
   return json(200, { logged_out: true }, { cookies: logoutCookies(event) });
 });

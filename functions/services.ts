@@ -1,19 +1,36 @@
 /**
- * What a handler needs, built once per container: configuration and stores. (The
- * password hasher lives in `password-hasher.ts`, so that only the routes that hash pay
- * for loading bcrypt.)
+ * The composition root: reads the configuration once, builds the DynamoDB clients (traced
+ * by X-Ray) and every store over the one table, for the handlers to hand to the domain
+ * and to the middleware chain. Built once per container.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, type Config } from './config';
 import type { Stores } from './domain/ports';
-import { stores } from './store';
+import { businessMetric, tracer } from './http/observability';
+import { createStores } from './store';
+import { createClients } from './store/client';
 
 export interface Services extends Stores {
   config: Config;
+  /** The container's DynamoDB clients (tools and tests reach the table through them). */
+  dynamoDb: DynamoDBClient;
+  documentClient: DynamoDBDocumentClient;
 }
 
 let cached: Services | undefined;
 
 export function services(): Services {
-  cached ??= { ...stores(), config: config() };
+  if (!cached) {
+    const settings = config();
+    const clients = createClients({ endpoint: settings.dynamoDbEndpoint });
+    tracer.captureAWSv3Client(clients.base);
+    cached = {
+      ...createStores(clients.document, settings.tableName, { writeRetried: businessMetric.writeRetried }),
+      config: settings,
+      dynamoDb: clients.base,
+      documentClient: clients.document,
+    };
+  }
   return cached;
 }

@@ -1,14 +1,15 @@
 import { changeMeeting } from './domain/meeting-changes';
 import { describeMeeting } from './domain/meetings';
-import { authenticatedRoute } from './http/authenticated-route';
+import { authenticatedRoute } from './http/route-handler';
 import { idempotentWrites } from './http/idempotency';
+import { idempotencyStore } from './idempotency-store';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, users, config } = services();
+const { meetings, users, config, credentials } = services();
 
 /** PUT (every field) and PATCH (any of them) /api/event/{id}/, for the organiser. */
-export const handler = authenticatedRoute({ body: true, idempotent: idempotentWrites() }, async ({ event, body, principal }) => {
+export const handler = authenticatedRoute(credentials, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ event, body, principal }) => {
   const meeting = await changeMeeting(event.pathParameters?.id ?? '', body, {
     meetings,
     users,

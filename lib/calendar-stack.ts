@@ -7,10 +7,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
+import { readSetting } from '../functions/config';
 import { fallbackRoute, routes } from '../functions/routes';
 import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
-import { corsOrigins, corsPolicy } from './cors-policy';
+import { corsPolicy } from './cors-policy';
 
 /** The route table's path as an API Gateway route path: no trailing slash. */
 export function gatewayPath(path: string): string {
@@ -73,7 +74,7 @@ export class CalendarStack extends Stack {
       (this.functions[name] = new ApiFunction(this, name, { functionsDir, credentialsProvider, handlerModule, timeZone: props.timeZone }));
 
     const fallback = makeFunction(fallbackRoute.name, fallbackRoute.handler);
-    const origins = props.corsOrigins ?? corsOrigins();
+    const origins = props.corsOrigins ?? readSetting('corsOrigins', process.env);
     this.api = new HttpApi(this, 'Api', {
       description: 'Calendar booking API',
       createDefaultStage: false,

@@ -10,10 +10,3 @@ export const corsPolicy = {
   exposeHeaders: ['retry-after'],
   maxAgeSeconds: 600,
 } as const;
-
-export function corsOrigins(value = process.env.CORS_ORIGINS): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
-}

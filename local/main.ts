@@ -3,31 +3,32 @@
  * DYNAMODB_ENDPOINT names a running one), creates the table, and serves every route on
  * http://localhost:$PORT with the same handlers that run in Lambda.
  *
- * Settings (environment): PORT (3000), HOST (127.0.0.1), DATA_DIR (keep data there;
- * in memory otherwise), TIME_ZONE (UTC), TABLE_NAME (calendar), DYNAMODB_ENDPOINT,
- * BCRYPT_ROUNDS (10), SESSION_TTL_SECONDS (1209600).
+ * Settings: the environment, read through the one schema in `functions/config.ts`.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readLocalConfig } from '../functions/config';
 import { JavaMissingError, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { createApiServer } from './server';
 import { ensureTable, localClient } from './table';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? '127.0.0.1';
+  const { port, host, dataDir } = readLocalConfig(process.env);
   process.env.TABLE_NAME ||= 'calendar';
   process.env.AWS_REGION ||= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ||= 'WARN';
+  // Outside Lambda, no X-Ray daemon and no CloudWatch: tracing and metrics stay quiet.
+  process.env.POWERTOOLS_TRACE_ENABLED ||= 'false';
+  process.env.POWERTOOLS_METRICS_DISABLED ||= 'true';
 
   let database: RunningDynamoDb | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
-    const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : undefined;
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
-    database = await startDynamoDbLocal({ dataDir });
+    const directory = dataDir ? resolve(dataDir) : undefined;
+    if (directory) mkdirSync(directory, { recursive: true });
+    database = await startDynamoDbLocal({ dataDir: directory });
     process.env.DYNAMODB_ENDPOINT = database.endpoint;
   }
 
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   server.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    const where = process.env.DATA_DIR ? `data in ${resolve(process.env.DATA_DIR)}` : 'data in memory';
+    const where = dataDir ? `data in ${resolve(dataDir)}` : 'data in memory';
     console.log(`Calendar API listening on http://localhost:${actualPort} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT}, ${where}, TIME_ZONE=${process.env.TIME_ZONE || 'UTC'})`);
   });
 }

@@ -5,9 +5,11 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fallbackRoute, matchRoute } from '../functions/routes';
-import { type CallMetrics, metricsEnabled, requestMetrics } from '../functions/store/metrics';
-import { corsOrigins, corsPolicy } from '../lib/cors-policy';
+import { readSetting } from '../functions/config';
+import { services } from '../functions/services';
+import { corsPolicy } from '../lib/cors-policy';
 import { fromHandlerResult, localContext, toApiGatewayEvent } from './api-gateway';
+import { type CallMetrics, recordCallMetrics, requestMetrics } from './dynamodb-metrics';
 
 type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -49,8 +51,17 @@ function corsHeaders(origin: string | undefined, allowed: readonly string[]): Re
   };
 }
 
+/** With DYNAMODB_METRICS=1, the service's DynamoDB client reports each request's cost (for the benchmark). */
+let instrumented = false;
+function instrument(): void {
+  if (instrumented) return;
+  recordCallMetrics(services().dynamoDb);
+  instrumented = true;
+}
+
 export function createApiServer(): Server {
-  const allowedOrigins = corsOrigins();
+  const allowedOrigins = readSetting('corsOrigins', process.env);
+  const measured = readSetting('dynamoDbMetrics', process.env);
   return createServer(async (request, response) => {
     const cors = corsHeaders(request.headers.origin, allowedOrigins);
     const send = (statusCode: number, headers: Record<string, string | string[]>, body: Buffer | string) => {
@@ -90,8 +101,9 @@ export function createApiServer(): Server {
       const handler = await loadHandler(target.module);
       const metrics: CallMetrics = { calls: 0, readUnits: 0, writeUnits: 0 };
       const invoke = () => handler(event, localContext(target.name));
-      const result = fromHandlerResult(await (metricsEnabled() ? requestMetrics.run(metrics, invoke) : invoke()));
-      if (metricsEnabled()) {
+      if (measured) instrument();
+      const result = fromHandlerResult(await (measured ? requestMetrics.run(metrics, invoke) : invoke()));
+      if (measured) {
         // What this request cost in DynamoDB, for the benchmark.
         result.headers['x-dynamodb-calls'] = String(metrics.calls);
         result.headers['x-dynamodb-read-units'] = String(metrics.readUnits);

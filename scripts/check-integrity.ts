@@ -3,12 +3,14 @@
  * Exits 1 when there is any. Reads TABLE_NAME (default `calendar`) and, for DynamoDB
  * Local, DYNAMODB_ENDPOINT; otherwise AWS's usual credentials and region.
  */
-import { documentClient } from '../functions/store/client';
+import { readSetting } from '../functions/config';
+import { createClients } from '../functions/store/client';
 import { integrityProblems, readTable } from '../functions/store/integrity';
 
 async function main(): Promise<void> {
-  process.env.TABLE_NAME ||= 'calendar';
-  const items = await readTable(documentClient(), process.env.TABLE_NAME);
+  const tableName = process.env.TABLE_NAME || 'calendar';
+  const { document } = createClients({ endpoint: readSetting('dynamoDbEndpoint', process.env) || undefined });
+  const items = await readTable(document, tableName);
   const problems = integrityProblems(items);
   for (const problem of problems) console.log(problem);
   console.log(`${items.length} items read, ${problems.length} problems found`);

@@ -88,8 +88,8 @@ export class ConcurrentModification extends DomainError {
 
 /** The store stayed busy after bounded retries; nothing was written. */
 export class TemporarilyUnavailable extends DomainError {
-  constructor(message = 'The service is busy; nothing was changed. Retry shortly.') {
-    super(message);
+  constructor(options?: { cause?: unknown; message?: string }) {
+    super(options?.message ?? 'The service is busy; nothing was changed. Retry shortly.', { cause: options?.cause });
   }
 }
 
@@ -107,6 +107,19 @@ export const ruleMessages = {
   pastDate: "Slots can't be defined for past date",
   organiserRemoved: 'Event organiser can not be removed',
 } as const;
+
+/** The contract's messages for a username or email that another user has. */
+export const takenMessages = {
+  username: 'A user with that username already exists.',
+  email: 'user with this email already exists.',
+} as const;
+
+/** A change too large for one atomic write (DynamoDB's bound on one transaction). */
+export const tooManyChanges = (items: number, max: number) =>
+  ValidationFailed.field(
+    'participants',
+    `This change would rewrite ${items} calendar entries at once; one atomic change holds at most ${max}. Change fewer participants at a time.`,
+  );
 
 /** The message for an email that names no user. */
 export const unknownEmail = (email: string) => `Invalid email "${email}" - object does not exist.`;

@@ -3,7 +3,8 @@
  * by `?limit=&offset=`, or by `?page=`, with `?status=` and `?from=&to=` filters.
  */
 import { NotFound, ValidationFailed } from './errors';
-import { describeMeeting, type MeetingStatus } from './meetings';
+import { describeMeeting } from './meetings';
+import type { MeetingStatus } from './model';
 import type { MeetingRange, MeetingStore, PageRequest } from './ports';
 import { dateMessages } from './availability';
 import { firstUnbegunSlot, formatSlot, parseDate } from './time';

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { ulid } from 'ulid';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
+import type { Meeting } from './model';
 import type { MeetingStore, UserStore } from './ports';
 import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot } from './time';
 import type { PublicUser } from './users';
@@ -14,21 +15,7 @@ export const DESCRIPTION_MAX = 500;
 /** Participants of one meeting, organiser included. */
 export const MAX_PARTICIPANTS = 50;
 
-export type MeetingStatus = 'active' | 'cancelled';
-
-export interface Meeting {
-  id: string;
-  title: string;
-  description: string | null;
-  slot: Slot;
-  status: MeetingStatus;
-  organiser: PublicUser;
-  /** Organiser first, then the guests in the order they were given. */
-  participants: PublicUser[];
-  version: number;
-  created: string;
-  modified: string;
-}
+export type { Meeting, MeetingStatus } from './model';
 
 export const timeSlotMessages = {
   format: 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DD hh:mm:ss, YYYY-MM-DDThh:mm:ss[+HH:MM|-HH:MM|Z].',

@@ -2,7 +2,7 @@
  * What the domain needs from storage. `store/` implements these with DynamoDB; the
  * domain never knows keys, tables or the SDK.
  */
-import type { Meeting, MeetingStatus } from './meetings';
+import type { Meeting, MeetingStatus } from './model';
 import type { PublicUser, UserRecord } from './users';
 
 export interface UserStore {

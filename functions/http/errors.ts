@@ -1,11 +1,15 @@
 /**
- * The one place where errors become HTTP answers in the contract's shapes. Anything
- * unexpected is logged with its stack and answered with a generic 500 body.
+ * The one place where errors become HTTP answers in the contract's shapes: a registry
+ * from error class to answer, looked up along the error's class chain, so the most
+ * specific registration wins. Anything unregistered is logged with its stack and
+ * answered with a generic 500 body.
  */
 import type { MiddlewareObj } from '@middy/core';
 import {
   BusinessRuleViolation,
   ConcurrentModification,
+  SlotConflict,
+  SlotUnavailable,
   CsrfFailed,
   InvalidCredentials,
   NotAuthenticated,
@@ -15,52 +19,69 @@ import {
   Throttled,
   ValidationFailed,
 } from '../domain/errors';
-import { isTransient } from '../store/retry';
 import { HttpError } from './http-error';
 import { logger } from './logger';
+import { businessMetric } from './observability';
 import { json } from './responses';
 import type { ApiEvent, ApiResult } from './types';
 
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
+type Answer = (error: Error) => ApiResult | undefined;
+
+const byClass = new Map<unknown, Answer>();
+
+function answer<E extends Error>(type: ErrorClass<E>, toResult: (error: E) => ApiResult): void {
+  byClass.set(type, toResult as Answer);
+}
+
+answer(ValidationFailed, (error) => {
+  const errMessage = Object.entries(error.fields).flatMap(([field, list]) => list.map((message) => `${field}: ${message}`));
+  return json(400, { ...error.fields, err_message: errMessage });
+});
+answer(BusinessRuleViolation, (error) => json(400, { err_message: [error.message] }));
+answer(InvalidCredentials, (error) => json(401, { err_message: [error.message] }));
+answer(NotAuthenticated, (error) => json(401, { detail: error.message }, { headers: { 'www-authenticate': 'Token' } }));
+answer(CsrfFailed, (error) => json(403, { detail: error.message }));
+answer(PermissionDenied, (error) => json(403, { detail: error.message }));
+answer(NotFound, (error) => json(404, { detail: error.message }));
+answer(Throttled, (error) => json(429, { detail: error.message }, { headers: { 'retry-after': String(error.retryAfterSeconds) } }));
+answer(ConcurrentModification, (error) => json(409, { detail: error.message }));
+answer(TemporarilyUnavailable, (error) => json(503, { detail: error.message }, { headers: { 'retry-after': '1' } }));
+answer(HttpError, (error) => json(error.statusCode, { detail: error.detail }, { headers: error.headers }));
+
+/**
+ * Powertools' idempotency errors, known by name so that routes without idempotency need
+ * not load that library.
+ */
+const byName: Record<string, Answer> = {
+  IdempotencyValidationError: () => json(422, { detail: 'This Idempotency-Key was used with another request body.' }),
+  IdempotencyAlreadyInProgressError: () =>
+    json(409, { detail: 'A request with this Idempotency-Key is still in progress; retry shortly.' }, { headers: { 'retry-after': '1' } }),
+  // The store turned a lasting DynamoDB fault into TemporarilyUnavailable; Powertools wrapped it.
+  IdempotencyPersistenceLayerError: (error) => (error.cause instanceof TemporarilyUnavailable ? toHttpResult(error.cause) : undefined),
+};
+
+/** The contract's answer to `error`, or undefined when nothing is registered for it. */
 export function toHttpResult(error: unknown): ApiResult | undefined {
-  if (error instanceof ValidationFailed) {
-    const errMessage = Object.entries(error.fields).flatMap(([field, list]) => list.map((message) => `${field}: ${message}`));
-    return json(400, { ...error.fields, err_message: errMessage });
+  if (!(error instanceof Error)) return undefined;
+  for (let type = Object.getPrototypeOf(error); type && type !== Error.prototype; type = Object.getPrototypeOf(type)) {
+    const found = byClass.get(type.constructor);
+    if (found) return found(error);
   }
-  if (error instanceof BusinessRuleViolation) return json(400, { err_message: [error.message] });
-  if (error instanceof InvalidCredentials) return json(401, { err_message: [error.message] });
-  if (error instanceof NotAuthenticated) {
-    return json(401, { detail: error.message }, { headers: { 'www-authenticate': 'Token' } });
-  }
-  if (error instanceof CsrfFailed || error instanceof PermissionDenied) return json(403, { detail: error.message });
-  if (error instanceof NotFound) return json(404, { detail: error.message });
-  if (error instanceof Throttled) {
-    return json(429, { detail: error.message }, { headers: { 'retry-after': String(error.retryAfterSeconds) } });
-  }
-  if (error instanceof ConcurrentModification) return json(409, { detail: error.message });
-  if (error instanceof TemporarilyUnavailable) {
-    return json(503, { detail: error.message }, { headers: { 'retry-after': '1' } });
-  }
-  if (error instanceof HttpError) return json(error.statusCode, { detail: error.detail }, { headers: error.headers });
-  // Powertools' idempotency errors, known by name so that routes without it need not load it.
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'IdempotencyValidationError') {
-    return json(422, { detail: 'This Idempotency-Key was used with another request body.' });
-  }
-  if (name === 'IdempotencyAlreadyInProgressError') {
-    return json(409, { detail: 'A request with this Idempotency-Key is still in progress; retry shortly.' }, { headers: { 'retry-after': '1' } });
-  }
-  if (name === 'IdempotencyPersistenceLayerError' && isTransient((error as Error).cause)) return toHttpResult(new TemporarilyUnavailable());
-  // DynamoDB stayed throttled or unreachable beyond the SDK's own retries.
-  if (isTransient(error)) return toHttpResult(new TemporarilyUnavailable());
-  return undefined;
+  return byName[error.name]?.(error);
 }
 
 export function errorMapper(): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     name: 'errorMapper',
     onError: (request) => {
-      const known = toHttpResult(request.error);
+      const error = request.error;
+      const known = toHttpResult(error);
       if (known) {
+        if (known.statusCode < 500 && error) businessMetric.rejected(error.name);
+        if (error instanceof SlotConflict || error instanceof SlotUnavailable || error instanceof ConcurrentModification) {
+          businessMetric.conflict();
+        }
         request.response = known;
         return;
       }

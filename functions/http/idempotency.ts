@@ -6,26 +6,16 @@
  * caller, the method and the path, so one user's key never answers another's request.
  */
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { MiddlewareObj } from '@middy/core';
-import { config } from '../config';
-import { baseClient } from '../store/client';
-import { tableDefinition } from '../store/table-definition';
 import { logAccess } from './access-log';
 import type { ApiEvent, ApiResult } from './types';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
-export function idempotentWrites(): MiddlewareObj<ApiEvent, ApiResult> {
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: config().tableName,
-    keyAttr: tableDefinition.partitionKey,
-    sortKeyAttr: tableDefinition.sortKey,
-    staticPkValue: 'IDEMPOTENCY',
-    expiryAttr: tableDefinition.timeToLiveAttribute,
-    awsSdkV3Client: baseClient(),
-  });
+/** `persistenceStore` is where the records live (the composition root builds it over the table). */
+export function idempotentWrites(persistenceStore: BasePersistenceLayer): MiddlewareObj<ApiEvent, ApiResult> {
   const idempotencyConfig = new IdempotencyConfig({
     // No header, no idempotency (the expression is then null); with one, the caller and
     // the request's target are part of the key.

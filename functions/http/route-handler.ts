@@ -1,13 +1,20 @@
 /**
- * The middleware chain every route shares, built in one place: the access log and error
- * mapping first (so they see every failure), then authentication unless the route is
- * public, then the JSON body when the route takes one, and the route's handler last.
+ * The middleware chain every route shares, built in one place: tracing, metrics, the
+ * access log and error mapping first (so they see every failure), then authentication
+ * unless the route is public, then the JSON body when the route takes one, idempotency
+ * when asked for, and the route's handler last. The chain is handed what it needs (the
+ * credential store, the idempotency middleware); it never builds a store itself.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
+import type { Principal } from '../domain/auth';
+import type { CredentialStore } from '../domain/ports';
 import { accessLog } from './access-log';
+import { authentication } from './auth';
 import { errorMapper } from './errors';
 import { jsonBody } from './json-body';
+import { publishMetrics, tracer } from './observability';
 import type { ApiEvent, ApiResult } from './types';
 
 export interface RouteOptions {
@@ -27,13 +34,21 @@ export interface PublicRequest {
   context: Context;
 }
 
-export function chain(
+export interface AuthenticatedRequest extends PublicRequest {
+  principal: Principal;
+}
+
+function chain(
   options: AuthenticatedRouteOptions,
-  authentication: MiddlewareObj<ApiEvent, ApiResult> | undefined,
+  authenticate: MiddlewareObj<ApiEvent, ApiResult> | undefined,
   run: (event: ApiEvent, context: Context) => Promise<ApiResult>,
 ) {
-  const handler = middy<ApiEvent, ApiResult>().use(accessLog()).use(errorMapper());
-  if (authentication) handler.use(authentication);
+  const handler = middy<ApiEvent, ApiResult>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(publishMetrics())
+    .use(accessLog())
+    .use(errorMapper());
+  if (authenticate) handler.use(authenticate);
   if (options.body) handler.use(jsonBody());
   if (options.idempotent) handler.use(options.idempotent);
   return handler.handler(run);
@@ -42,4 +57,16 @@ export function chain(
 /** A route anyone may call. */
 export function publicRoute(options: RouteOptions, handle: (request: PublicRequest) => Promise<ApiResult>) {
   return chain(options, undefined, (event, context) => handle({ event, context, body: event.jsonBody ?? {} }));
+}
+
+/** A route for authenticated callers only: `credentials` recognises them. */
+export function authenticatedRoute(
+  credentials: CredentialStore,
+  options: AuthenticatedRouteOptions,
+  handle: (request: AuthenticatedRequest) => Promise<ApiResult>,
+) {
+  return chain(options, authentication(credentials), (event, context) => {
+    if (!event.principal) throw new Error('authentication middleware did not run');
+    return handle({ event, context, body: event.jsonBody ?? {}, principal: event.principal });
+  });
 }

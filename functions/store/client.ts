@@ -1,33 +1,28 @@
 /**
- * The one DynamoDB document client of a container.
+ * The DynamoDB clients of a container: built once by the composition root, with the
+ * timeouts and retries every store relies on.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config';
-import { metricsEnabled, recordCallMetrics } from './metrics';
 
-let client: DynamoDBDocumentClient | undefined;
-let base: DynamoDBClient | undefined;
-
-/** The container's low-level client (shared with libraries that want one). */
-export function baseClient(): DynamoDBClient {
-  documentClient();
-  return base!;
+export interface ClientOptions {
+  /** Endpoint override, for DynamoDB Local. @default the region's endpoint */
+  endpoint?: string;
 }
 
-export function documentClient(): DynamoDBDocumentClient {
-  if (!client) {
-    const { dynamoDbEndpoint } = config();
-    base = new DynamoDBClient({
-      ...(dynamoDbEndpoint ? { endpoint: dynamoDbEndpoint } : {}),
-      // The SDK retries throttling and 5xx itself; a few attempts keep tail latency bounded.
-      maxAttempts: 3,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
-    });
-    if (metricsEnabled()) recordCallMetrics(base);
-    client = DynamoDBDocumentClient.from(base, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-  }
-  return client;
+export interface DynamoDbClients {
+  /** The low-level client (for libraries that want one, and for instrumentation). */
+  base: DynamoDBClient;
+  document: DynamoDBDocumentClient;
+}
+
+export function createClients(options: ClientOptions = {}): DynamoDbClients {
+  const base = new DynamoDBClient({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    // The SDK retries throttling and 5xx itself; a few attempts keep tail latency bounded.
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+  });
+  const document = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  return { base, document };
 }

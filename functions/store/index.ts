@@ -1,28 +1,24 @@
 /**
- * The store factory: handlers get their storage here and nowhere else.
+ * The store factory: every store over one table, for the composition root.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../domain/ports';
-import { config } from '../config';
-import { documentClient } from './client';
 import { DynamoAvailabilityStore } from './availability-store';
 import { DynamoCredentialStore } from './credential-store';
 import { DynamoAttemptLimiter } from './limiter-store';
 import { DynamoMeetingStore } from './meeting-store';
+import { type StoreObserver, Table } from './table';
 import { DynamoUserStore } from './user-store';
 
-let cached: Stores | undefined;
+export type { StoreObserver } from './table';
 
-export function stores(): Stores {
-  if (!cached) {
-    const client = documentClient();
-    const { tableName } = config();
-    cached = {
-      users: new DynamoUserStore(client, tableName),
-      credentials: new DynamoCredentialStore(client, tableName),
-      availability: new DynamoAvailabilityStore(client, tableName),
-      meetings: new DynamoMeetingStore(client, tableName),
-      limiter: new DynamoAttemptLimiter(client, tableName),
-    };
-  }
-  return cached;
+export function createStores(client: DynamoDBDocumentClient, tableName: string, observer: StoreObserver = {}): Stores {
+  const table = new Table(client, tableName, observer);
+  return {
+    users: new DynamoUserStore(table),
+    credentials: new DynamoCredentialStore(table),
+    availability: new DynamoAvailabilityStore(table),
+    meetings: new DynamoMeetingStore(table),
+    limiter: new DynamoAttemptLimiter(table),
+  };
 }

@@ -5,7 +5,10 @@
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicUser } from '../domain/users';
-import { keys } from './keys';
+import { hourKey } from './items/day';
+import { emailGuardKey } from './items/email-guard';
+import { memberIndex } from './items/meeting';
+import { usernameGuardKey } from './items/username-guard';
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
@@ -54,7 +57,7 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
   for (const hour of hours) {
     const userId = String(hour.userId);
     if (!judged(userId)) continue;
-    if (hour.pk !== keys.hour(userId, String(hour.date), Number(hour.hour)).pk || hour.sk !== keys.hour(userId, String(hour.date), Number(hour.hour)).sk) {
+    if (hour.pk !== hourKey(userId, String(hour.date), Number(hour.hour)).pk || hour.sk !== hourKey(userId, String(hour.date), Number(hour.hour)).sk) {
       problems.push(`hour item ${hour.pk} ${hour.sk} does not match its own user, date and hour`);
     }
     if (hour.kind !== 'meeting') continue;
@@ -99,7 +102,7 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
       problems.push(`membership of ${userId} in meeting ${membership.meetingId}, which does not list them`);
       continue;
     }
-    const index = keys.memberIndex(userId, String(meeting.status), String(meeting.timeSlot), String(meeting.id));
+    const index = memberIndex(userId, String(meeting.status), String(meeting.timeSlot), String(meeting.id));
     if (membership.gsi1sk !== index.gsi1sk || membership.gsi2pk !== index.gsi2pk) {
       problems.push(`membership of ${userId} in meeting ${meeting.id} is indexed at a stale time or status`);
     }
@@ -112,13 +115,13 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
     const user = users.get(userId);
     const claimed = guard.type === 'usernameGuard' ? String(guard.username).toLowerCase() : String(guard.email).toLowerCase();
     if (!user) problems.push(`${guard.pk} names missing user ${userId}`);
-    else if (guard.pk !== (guard.type === 'usernameGuard' ? keys.username(String(user.username)).pk : keys.email(String(user.email)).pk)) {
+    else if (guard.pk !== (guard.type === 'usernameGuard' ? usernameGuardKey(String(user.username)).pk : emailGuardKey(String(user.email)).pk)) {
       problems.push(`${guard.pk} does not match user ${userId} (${claimed})`);
     }
   }
   for (const user of users.values()) {
     if (!judged(String(user.id))) continue;
-    for (const key of [keys.username(String(user.username)), keys.email(String(user.email))]) {
+    for (const key of [usernameGuardKey(String(user.username)), emailGuardKey(String(user.email))]) {
       if (!guards.some((guard) => guard.pk === key.pk && guard.id === user.id)) problems.push(`user ${user.id} has no ${key.pk} guard`);
     }
   }

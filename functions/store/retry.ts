@@ -38,6 +38,8 @@ export interface RetryOptions {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Called before each retry. */
+  onRetry?: () => void;
 }
 
 export const defaultRetry: RetryOptions = { attempts: 5, baseDelayMs: 20, maxDelayMs: 400 };
@@ -51,7 +53,8 @@ export async function withRetries<T>(write: () => Promise<T>, options: RetryOpti
       return await write();
     } catch (error) {
       if (!isTransient(error)) throw error;
-      if (attempt >= options.attempts) throw new TemporarilyUnavailable();
+      if (attempt >= options.attempts) throw new TemporarilyUnavailable({ cause: error });
+      options.onRetry?.();
       const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
       await sleep(Math.random() * ceiling);
     }

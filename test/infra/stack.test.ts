@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routes } from '../../functions/routes';
-import { tableActions } from '../../lib/api-function';
+import { BUNDLE_TARGET, LAMBDA_RUNTIME, tableActions } from '../../lib/api-function';
 import { CalendarStack, gatewayPath } from '../../lib/calendar-stack';
 
 // Bundling is skipped: these tests read the template, not the code assets.
@@ -49,6 +49,20 @@ describe('the CDK stack', () => {
     }
     expect(routeKeys).toContain('$default');
     expect(routeKeys).toHaveLength(routes.reduce((count, route) => count + route.methods.length, 0) + 1);
+  });
+
+  it('traces every function with X-Ray, and grants nothing else on every resource', () => {
+    for (const [, fn] of resources('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const wildcard = resources('AWS::IAM::Policy')
+      .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+      .filter((statement) => statement.Resource === '*' || JSON.stringify(statement.Resource).includes('"*"'))
+      .flatMap((statement) => [statement.Action].flat());
+    expect(wildcard.length).toBeGreaterThan(0);
+    expect([...new Set(wildcard)].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('builds every bundle for the runtime it runs on', () => {
+    expect(LAMBDA_RUNTIME.name).toBe(`nodejs${BUNDLE_TARGET.replace('node', '')}.x`);
   });
 
   it('runs every function on Node.js 22 or newer, on ARM64', () => {

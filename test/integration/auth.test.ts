@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../../functions/domain/secrets';
-import { documentClient } from '../../functions/store/client';
+import { services } from '../../functions/services';
 import { call, cookieValue, signedInUser, uniqueUser } from '../support/api';
 
 const table = () => process.env.TABLE_NAME as string;
@@ -18,7 +18,7 @@ describe('sign up', () => {
   it('stores a bcrypt hash, never the password', async () => {
     const candidate = uniqueUser('hash');
     const { body } = await call('POST', '/api/user/sign_up/', { body: candidate });
-    const { Item } = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `USER#${body.id}`, sk: 'PROFILE' } }));
+    const { Item } = await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk: `USER#${body.id}`, sk: 'PROFILE' } }));
     expect(Item?.passwordHash).toMatch(/^\$2[aby]\$/);
     expect(JSON.stringify(Item)).not.toContain(candidate.password);
   });
@@ -84,7 +84,7 @@ describe('sign up', () => {
   it('writes nothing when refused', async () => {
     const candidate = uniqueUser('nothing');
     await call('POST', '/api/user/sign_up/', { body: { ...candidate, password: '123' } });
-    const { Item } = await documentClient().send(
+    const { Item } = await services().documentClient.send(
       new GetCommand({ TableName: table(), Key: { pk: `EMAIL#${candidate.email}`, sk: 'GUARD' } }),
     );
     expect(Item).toBeUndefined();
@@ -138,12 +138,12 @@ describe('login', () => {
 
   it('stores only hashes of the token and the session id', async () => {
     const me = await signedInUser('hashes');
-    const token = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `TOKEN#${sha256(me.token)}`, sk: 'TOKEN' } }));
+    const token = await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk: `TOKEN#${sha256(me.token)}`, sk: 'TOKEN' } }));
     expect(token.Item?.userId).toBe(me.user.id);
-    const partition = await documentClient().send(
+    const partition = await services().documentClient.send(
       new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${me.user.id}` } }),
     );
-    const session = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `SESSION#${sha256(me.sessionId)}`, sk: 'SESSION' } }));
+    const session = await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk: `SESSION#${sha256(me.sessionId)}`, sk: 'SESSION' } }));
     const stored = JSON.stringify([token.Item, partition.Items, session.Item]);
     for (const secret of [me.token, me.sessionId, me.csrfToken]) expect(stored).not.toContain(secret);
   });
@@ -245,7 +245,7 @@ describe('logout', () => {
     for (const token of [tokens[0], tokens[14], tokens[29]]) {
       expect((await call('GET', '/api/user/get_detail/', { headers: { authorization: `Token ${token}` } })).status).toBe(401);
     }
-    const pointers = await documentClient().send(
+    const pointers = await services().documentClient.send(
       new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :auth)', ExpressionAttributeValues: { ':pk': `USER#${me.user.id}`, ':auth': 'AUTH#' } }),
     );
     expect(pointers.Items).toEqual([]);

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/store/client';
+import { services } from '../../functions/services';
 import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
 
@@ -197,7 +197,7 @@ describe('transient DynamoDB failures', () => {
 
   it('retries a transaction cancelled by a conflict, then books once', async () => {
     const organiser = await signedInUser('retry');
-    const client = documentClient();
+    const client = services().documentClient;
     const send = client.send.bind(client);
     let failures = 2;
     jest.spyOn(client, 'send').mockImplementation(((command: unknown) => {
@@ -218,7 +218,7 @@ describe('transient DynamoDB failures', () => {
 
   it('answers 503 when the conflicts persist, having written nothing', async () => {
     const organiser = await signedInUser('giveup');
-    const client = documentClient();
+    const client = services().documentClient;
     const send = client.send.bind(client);
     jest.spyOn(client, 'send').mockImplementation(((command: unknown) =>
       command instanceof TransactWriteCommand ? Promise.reject(conflict()) : send(command as never)) as never);

@@ -2,7 +2,7 @@ import { ProvisionedThroughputExceededException, TransactionCanceledException } 
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { documentClient } from '../../functions/store/client';
+import { services } from '../../functions/services';
 import { call, freshDate, type LoggedIn, signedInUser, uniqueUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
 
@@ -10,7 +10,7 @@ type Send = (command: unknown) => Promise<unknown>;
 
 /** Lets `fault` decide, call by call, whether to fail a DynamoDB call or pass it on. */
 function injectFaults(fault: (command: unknown, send: Send) => Promise<unknown> | undefined) {
-  const client = documentClient();
+  const client = services().documentClient;
   const send = client.send.bind(client) as Send;
   return jest.spyOn(client, 'send').mockImplementation(((command: unknown) => fault(command, send) ?? send(command)) as never);
 }

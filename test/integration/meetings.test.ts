@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import type { Meeting } from '../../functions/domain/meetings';
-import { documentClient } from '../../functions/store/client';
-import { stores } from '../../functions/store';
+import { services } from '../../functions/services';
+
 import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
 
@@ -34,7 +34,7 @@ async function storedMeeting(organiser: LoggedIn, date: string, hour: number, gu
     created: stamp,
     modified: stamp,
   };
-  await stores().meetings.create(meeting);
+  await services().meetings.create(meeting);
   return meeting;
 }
 
@@ -184,7 +184,7 @@ describe('GET /api/event/', () => {
         slots.slice(i, i + 26).map((iso) => storedMeeting(me, iso.slice(0, 10), Number(iso.slice(11, 13)))),
       );
     }
-    const client = documentClient();
+    const client = services().documentClient;
     for (const query of ['', '?page=50', '?limit=100&offset=400', '?status=active&page=52']) {
       const send = jest.spyOn(client, 'send');
       const response = await list(me, query);
@@ -323,9 +323,9 @@ describe('PUT and PATCH /api/event/{id}/', () => {
   it('answers 409 to a change based on a version that is gone', async () => {
     const organiser = await signedInUser('stale');
     const meeting = await book(organiser, at(freshDate(), 9));
-    const current = (await stores().meetings.get(meeting.id))!;
+    const current = (await services().meetings.get(meeting.id))!;
     await patch(organiser, meeting.id, { title: 'First' });
-    await expect(stores().meetings.replace(current, { ...current, title: 'Second', version: current.version + 1 })).rejects.toMatchObject({
+    await expect(services().meetings.replace(current, { ...current, title: 'Second', version: current.version + 1 })).rejects.toMatchObject({
       name: 'ConcurrentModification',
     });
     expect((await call('GET', `/api/event/${meeting.id}/`, { headers: organiser.auth })).body.title).toBe('First');

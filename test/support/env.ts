@@ -11,3 +11,6 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.LOGIN_ATTEMPTS_PER_IP ??= '1000000';
 process.env.SIGNUPS_PER_IP ??= '1000000';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// No X-Ray daemon or CloudWatch here: tracing and metrics stay quiet, as under `npm start`.
+process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/store/client';
+import { services } from '../../functions/services';
 import { integrityProblems, readTable } from '../../functions/store/integrity';
 import { localClient } from '../../local/table';
 
@@ -9,7 +9,7 @@ import { localClient } from '../../local/table';
  * there at the same time); or a local server's own table, judged whole.
  */
 export async function integrityOf(options: { userIds?: string[]; endpoint?: string; table?: string } = {}): Promise<string[]> {
-  const client = options.endpoint ? DynamoDBDocumentClient.from(localClient(options.endpoint)) : documentClient();
+  const client = options.endpoint ? DynamoDBDocumentClient.from(localClient(options.endpoint)) : services().documentClient;
   const table = options.table ?? (process.env.TABLE_NAME as string);
   return integrityProblems(await readTable(client, table), options.userIds ? new Set(options.userIds) : undefined);
 }

@@ -1,6 +1,6 @@
 /**
- * DynamoDB cost accounting for one request, for the benchmark: enabled only when
- * DYNAMODB_METRICS=1. Each call adds its round trip and request units to the request's
+ * DynamoDB cost accounting for one request, for the benchmark: attached by the local
+ * server to the service's client only when DYNAMODB_METRICS=1 (never part of a Lambda bundle). Each call adds its round trip and request units to the request's
  * AsyncLocalStorage record. Read units are DynamoDB's own ConsumedCapacity (TOTAL).
  * Write units are computed under AWS's on-demand rules from the items written, because
  * DynamoDB Local does not bill transactions as AWS does: one unit per started KB of a
@@ -17,10 +17,6 @@ export interface CallMetrics {
 }
 
 export const requestMetrics = new AsyncLocalStorage<CallMetrics>();
-
-export function metricsEnabled(): boolean {
-  return process.env.DYNAMODB_METRICS === '1';
-}
 
 const readCommands = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand']);
 

@@ -1,0 +1,54 @@
+/**
+ * A user's date: its record (`USER#<id>` / `DAY#<date>`: id, created, modified of the
+ * date's availability) and one item per taken hour (`DAY#<date>#<HH>`), blocked or held
+ * by a meeting. An hour item's existence is the lock that stops double-booking.
+ */
+import type { DayState, TakenHour } from '../../domain/ports';
+import type { Meeting } from '../../domain/model';
+import type { PublicUser } from '../../domain/users';
+import { type Key, type StoredItem, userPartition } from './item';
+
+export const dayKey = (userId: string, date: string): Key => ({ pk: userPartition(userId), sk: `DAY#${date}` });
+
+/** The sort-key prefix of a date's record and taken hours, for the one-query day read. */
+export const dayPrefix = (date: string) => `DAY#${date}`;
+
+export const hourKey = (userId: string, date: string, hour: number): Key => ({
+  pk: userPartition(userId),
+  sk: `${dayPrefix(date)}#${String(hour).padStart(2, '0')}`,
+});
+
+export const blockedHourItem = (userId: string, date: string, hour: number) => ({
+  ...hourKey(userId, date, hour),
+  type: 'hour' as const,
+  kind: 'blocked' as const,
+  userId,
+  date,
+  hour,
+});
+
+export const meetingHourItem = (meeting: Meeting, participant: PublicUser) => ({
+  ...hourKey(participant.id, meeting.slot.date, meeting.slot.hour),
+  type: 'hour' as const,
+  kind: 'meeting' as const,
+  meetingId: meeting.id,
+  userId: participant.id,
+  date: meeting.slot.date,
+  hour: meeting.slot.hour,
+});
+
+/** The day's state from the items of its one query. */
+export function dayStateOf(items: readonly StoredItem[]): DayState {
+  const state: DayState = { slots: [] };
+  for (const item of items) {
+    if (item.type === 'day') state.record = { id: String(item.id), created: String(item.created), modified: String(item.modified) };
+    else if (item.type === 'hour') state.slots.push(takenHourOf(item));
+  }
+  return state;
+}
+
+function takenHourOf(item: StoredItem): TakenHour {
+  const hour: TakenHour = { hour: Number(item.hour), kind: item.kind === 'meeting' ? 'meeting' : 'blocked' };
+  if (item.meetingId !== undefined) hour.meetingId = String(item.meetingId);
+  return hour;
+}

@@ -1,0 +1,75 @@
+/**
+ * A meeting (`MEETING#<id>` / `MEETING`) and each guest's membership of it
+ * (`MEETING#<id>` / `MEMBER#<userId>`). Both carry the index keys of one member's
+ * listing: the meeting item the organiser's, a membership the guest's. The keys-only
+ * indexes then list a user's meetings in time order, all statuses or one.
+ */
+import type { Meeting } from '../../domain/model';
+import { formatSlot, slotOf } from '../../domain/time';
+import type { PublicUser } from '../../domain/users';
+import type { Key, StoredItem } from './item';
+
+const MEETING_PREFIX = 'MEETING#';
+
+export const meetingKey = (meetingId: string): Key => ({ pk: `${MEETING_PREFIX}${meetingId}`, sk: 'MEETING' });
+export const membershipKey = (meetingId: string, userId: string): Key => ({ pk: `${MEETING_PREFIX}${meetingId}`, sk: `MEMBER#${userId}` });
+
+/** The meeting named by an index entry's partition key. */
+export const meetingIdOf = (pk: string) => pk.slice(MEETING_PREFIX.length);
+export const isMeetingPartition = (pk: string) => pk.startsWith(MEETING_PREFIX);
+
+/** Index partitions of a user's meetings: all of them, or those of one status. */
+export const memberPartition = (userId: string) => `MEMBER#${userId}`;
+export const memberStatusPartition = (userId: string, status: string) => `MEMBER#${userId}#${status}`;
+
+/** Index keys of one member's entry, sorted by `<time_slot>#<meetingId>`. */
+export function memberIndex(userId: string, status: string, timeSlot: string, meetingId: string) {
+  return {
+    gsi1pk: memberPartition(userId),
+    gsi1sk: `${timeSlot}#${meetingId}`,
+    gsi2pk: memberStatusPartition(userId, status),
+    gsi2sk: `${timeSlot}#${meetingId}`,
+  };
+}
+
+export function toMeetingItem(meeting: Meeting) {
+  const timeSlot = formatSlot(meeting.slot);
+  return {
+    ...meetingKey(meeting.id),
+    ...memberIndex(meeting.organiser.id, meeting.status, timeSlot, meeting.id),
+    type: 'meeting' as const,
+    id: meeting.id,
+    title: meeting.title,
+    description: meeting.description,
+    timeSlot,
+    status: meeting.status,
+    organiser: meeting.organiser,
+    participants: meeting.participants,
+    version: meeting.version,
+    created: meeting.created,
+    modified: meeting.modified,
+  };
+}
+
+export function meetingOf(item: StoredItem): Meeting {
+  return {
+    id: String(item.id),
+    title: String(item.title),
+    description: (item.description ?? null) as string | null,
+    slot: slotOf(String(item.timeSlot)),
+    status: item.status === 'cancelled' ? 'cancelled' : 'active',
+    organiser: item.organiser as PublicUser,
+    participants: item.participants as PublicUser[],
+    version: Number(item.version),
+    created: String(item.created),
+    modified: String(item.modified),
+  };
+}
+
+export const toMembershipItem = (meeting: Meeting, guest: PublicUser) => ({
+  ...membershipKey(meeting.id, guest.id),
+  ...memberIndex(guest.id, meeting.status, formatSlot(meeting.slot), meeting.id),
+  type: 'membership' as const,
+  meetingId: meeting.id,
+  userId: guest.id,
+});

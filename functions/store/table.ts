@@ -1,0 +1,140 @@
+/**
+ * The one table as every store uses it. Reads and writes that still fail for transient
+ * reasons (throttling, timeouts, conflicts with other transactions) after bounded retries
+ * become the domain's TemporarilyUnavailable here, so nothing above the store knows the
+ * SDK's errors. The paging and batch-read loops are written once, here.
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { TemporarilyUnavailable } from '../domain/errors';
+import type { Key, StoredItem } from './items/item';
+import { defaultRetry, isTransient, type RetryOptions, withRetries } from './retry';
+
+/** DynamoDB's bound on the items of one transaction. */
+export const TRANSACTION_MAX_ITEMS = 100;
+/** DynamoDB's bounds on one BatchGetItem and one BatchWriteItem. */
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** A Query of this table, without the table's name. */
+export type TableQuery = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+
+/** What the store reports as it works, for business metrics. @default nothing */
+export interface StoreObserver {
+  /** A write was retried after a transient failure. */
+  writeRetried?(): void;
+}
+
+export class Table {
+  private readonly retry: RetryOptions;
+
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+    private readonly observer: StoreObserver = {},
+  ) {
+    this.retry = { ...defaultRetry, onRetry: () => observer.writeRetried?.() };
+  }
+
+  /** One item by key, strongly consistent. */
+  get(key: Key): Promise<StoredItem | undefined> {
+    return read(async () => {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+      return Item as StoredItem | undefined;
+    });
+  }
+
+  /** Every item the query matches, following the pages. */
+  queryAll(query: TableQuery): Promise<StoredItem[]> {
+    return this.queryUpTo(query, Number.POSITIVE_INFINITY);
+  }
+
+  /** Items from `start` (exclusive) until `wanted` are read or the query ends. */
+  queryUpTo(query: TableQuery, wanted: number, start?: Record<string, unknown>): Promise<StoredItem[]> {
+    return read(async () => {
+      const items: StoredItem[] = [];
+      let startKey = start;
+      do {
+        const limit = Number.isFinite(wanted) ? { Limit: wanted - items.length } : {};
+        const page = await this.client.send(new QueryCommand({ ...query, ...limit, TableName: this.name, ExclusiveStartKey: startKey }));
+        items.push(...((page.Items ?? []) as StoredItem[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && items.length < wanted);
+      return items;
+    });
+  }
+
+  /** How many items the query matches (`Select: COUNT` over every page). */
+  count(query: TableQuery): Promise<number> {
+    return read(async () => {
+      let total = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(new QueryCommand({ ...query, TableName: this.name, Select: 'COUNT', ExclusiveStartKey: startKey }));
+        total += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return total;
+    });
+  }
+
+  /** The items of these keys that exist, strongly consistent; unprocessed keys are asked again. */
+  batchGet(keys: readonly Key[]): Promise<StoredItem[]> {
+    return read(async () => {
+      const found: StoredItem[] = [];
+      let pending: Record<string, unknown>[] = keys.map((key) => ({ ...key }));
+      while (pending.length > 0) {
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending.slice(0, BATCH_GET_MAX), ConsistentRead: true } } }),
+        );
+        pending = [...pending.slice(BATCH_GET_MAX), ...(result.UnprocessedKeys?.[this.name]?.Keys ?? [])];
+        found.push(...((result.Responses?.[this.name] ?? []) as StoredItem[]));
+      }
+      return found;
+    });
+  }
+
+  /** One transaction, retried while it fails for transient reasons. */
+  async transact(items: readonly TransactItem[]): Promise<void> {
+    await withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: [...items] })), this.retry);
+  }
+
+  /** One Update, retried while it fails for transient reasons. */
+  async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
+    await withRetries(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name })), this.retry);
+  }
+
+  /** Deletes the keys in batches, re-sending unprocessed ones, in the given order. */
+  async batchDelete(keys: readonly Key[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += BATCH_WRITE_MAX) {
+      let requests = keys.slice(start, start + BATCH_WRITE_MAX).map((Key) => ({ DeleteRequest: { Key } }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await withRetries(
+          () => this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } })),
+          this.retry,
+        );
+        requests = (UnprocessedItems?.[this.name] ?? []) as typeof requests;
+      }
+    }
+  }
+}
+
+/** Runs a read; a transient failure that outlasted the SDK's own retries is TemporarilyUnavailable. */
+async function read<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isTransient(error) ? new TemporarilyUnavailable({ cause: error }) : error;
+  }
+}

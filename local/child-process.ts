@@ -1,0 +1,62 @@
+/**
+ * Runs `local/main.ts` (what `npm start` runs) as a child process on a free port: for
+ * the end-to-end tests and the benchmark.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from './dynamodb-local';
+
+export interface LocalServer {
+  url: string;
+  /** The DynamoDB Local endpoint the server started. */
+  dynamoDbEndpoint: string;
+  process: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const tsxCli = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+export function runLocalMain(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [tsxCli, join(process.cwd(), 'local', 'main.ts')], {
+    env: { ...process.env, DYNAMODB_ENDPOINT: '', TABLE_NAME: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function startLocalServer(env: Record<string, string> = {}): Promise<LocalServer> {
+  const port = await freePort();
+  const child = runLocalMain({ PORT: String(port), ...env });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local server did not start:\n${output}`)), 60_000);
+    const check = () => {
+      const found = output.match(/listening on (http:\/\/\S+) \(DynamoDB at (http:\/\/[^,]+),/);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local server exited with ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    url: ready[1] as string,
+    dynamoDbEndpoint: ready[2] as string,
+    process: child,
+    output: () => output,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
