@@ -3,7 +3,7 @@
  * item that made them fail (returned through ReturnValuesOnConditionCheckFailure: ALL_OLD,
  * in raw attribute-value form even through the document client).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 export interface FailedCondition {
@@ -17,8 +17,7 @@ export function failedConditions(error: unknown): FailedCondition[] | undefined 
   const failures: FailedCondition[] = [];
   (error.CancellationReasons ?? []).forEach((reason, index) => {
     if (reason.Code !== 'ConditionalCheckFailed') return;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    failures.push({ index, existing: reason.Item ? unmarshall(reason.Item as any) : undefined });
+    failures.push({ index, existing: reason.Item ? unmarshall(reason.Item as Record<string, AttributeValue>) : undefined });
   });
   return failures.length > 0 ? failures : undefined;
 }
