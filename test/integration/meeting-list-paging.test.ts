@@ -212,7 +212,7 @@ describe('a cursor used with other filters', () => {
     return cursorOf(answer.body.next, params);
   };
 
-  it.each([
+  it.each<{ first: string; firstParams: Params; then: string; thenParams: Params }>([
     { first: 'status=active', firstParams: { status: 'active' }, then: 'status=cancelled', thenParams: { status: 'cancelled' } },
     { first: 'no filter', firstParams: {}, then: 'status=active', thenParams: { status: 'active' } },
     { first: 'status=active', firstParams: { status: 'active' }, then: 'no filter', thenParams: {} },
