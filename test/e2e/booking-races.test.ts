@@ -12,7 +12,7 @@ beforeAll(async () => {
   server = await startLocalServer({ BCRYPT_ROUNDS: '4' });
 });
 // Rounds of a test never share a day or a meeting, so a broken invariant stays in the
-// table: checking after the test catches it.
+// table: checking after the test catches it. The newer races also check after each round.
 afterEach(async () => {
   await expectIntact();
 });
@@ -220,6 +220,88 @@ describe('races over HTTP against the local server', () => {
       for (const who of [organiser!, guest!]) {
         expect((await dayOf(who, date)).blocked_slots).toEqual(expected.status === 'active' ? [13] : []);
       }
+    }
+  });
+
+  it('lets exactly one of a block and a move into the blocked hour win', async () => {
+    const [organiser, guest] = await people('blockmove', 2);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const id = await booked(organiser!, slot(date, 8), [guest!]);
+      // The guest blocks in even rounds, the organiser in odd ones.
+      const blocker = round % 2 === 0 ? guest! : organiser!;
+      const other = blocker === guest ? organiser! : guest!;
+      const [blocked, moved] = await Promise.all([block(blocker, date, [15]), patch(organiser!, id, { time_slot: slot(date, 15) })]);
+
+      const final = (await meetingSeenBy(organiser!, id)).body;
+      if (blocked.status === 200) {
+        expect(shape(moved)).toEqual(unavailable(blocker));
+        // The meeting stayed where it was; the blocker has it and the block.
+        expect(final.time_slot).toBe(slot(date, 8));
+        expect((await dayOf(blocker, date)).blocked_slots).toEqual([8, 15]);
+        expect((await dayOf(other, date)).blocked_slots).toEqual([8]);
+      } else {
+        expect(shape(blocked)).toEqual(alreadyBooked(15));
+        expect(moved.status).toBe(200);
+        expect(final.time_slot).toBe(slot(date, 15));
+        // The old hour is free for both; the failed block wrote not even the day's record.
+        expect(await dayOf(blocker, date)).toMatchObject({ id: null, blocked_slots: [15] });
+        expect((await dayOf(other, date)).blocked_slots).toEqual([15]);
+      }
+      await expectIntact();
+    }
+  });
+
+  it("lets exactly one of a participants change and another organiser's booking take a person's hour", async () => {
+    const [organiser, rival, person] = await people('invite', 3);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const timeSlot = slot(date, 11);
+      const id = await booked(organiser!, timeSlot);
+      const [invited, rivalBooking] = await Promise.all([
+        patch(organiser!, id, { participants: [organiser!.user.email, person!.user.email] }),
+        book(rival!, timeSlot, [person!]),
+      ]);
+
+      const final = (await meetingSeenBy(organiser!, id)).body;
+      const [rivalDay, personDay] = await Promise.all([dayOf(rival!, date), dayOf(person!, date)]);
+      expect(personDay.blocked_slots).toEqual([11]);
+      if (invited.status === 200) {
+        expect(shape(rivalBooking)).toEqual(conflicting(person!));
+        expect(final.participants).toEqual([organiser!.user.email, person!.user.email]);
+        expect((await meetingSeenBy(person!, id)).status).toBe(200);
+        expect(rivalDay.blocked_slots).toEqual([]);
+      } else {
+        expect(shape(invited)).toEqual(conflicting(person!));
+        expect(rivalBooking.status).toBe(201);
+        // The refused change left the meeting as it was; the person's hour is the rival's meeting.
+        expect(final.participants).toEqual([organiser!.user.email]);
+        expect((await meetingSeenBy(person!, id)).status).toBe(404);
+        expect((await meetingSeenBy(person!, rivalBooking.body.response.id)).status).toBe(200);
+        expect(rivalDay.blocked_slots).toEqual([11]);
+      }
+      await expectIntact();
+    }
+  });
+
+  it("loses no hour when several first blocks of a user's day arrive at once", async () => {
+    const [owner] = await people('firstblock', 1);
+    // Eight requests of four hours each, each overlapping the next: together, the whole day.
+    const requests = Array.from({ length: 8 }, (_, i) => [3 * i, 3 * i + 1, 3 * i + 2, (3 * i + 3) % 24]);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const answers = await Promise.all(requests.map((hours) => block(owner!, date, hours)));
+
+      expect(answers.map((answer) => answer.status)).toEqual(requests.map(() => 200));
+      for (const [i, answer] of answers.entries()) expect(answer.body.response.blocked_slots).toEqual(expect.arrayContaining(requests[i]!));
+      const day = await dayOf(owner!, date);
+      expect(day).toMatchObject({ blocked_slots: Array.from({ length: 24 }, (_, hour) => hour), available_time_slots: [] });
+      // One record for the day: every answer names the id and creation time it still has.
+      expect(day.id).not.toBeNull();
+      expect(new Set(answers.map((answer) => `${answer.body.response.id} ${answer.body.response.created}`))).toEqual(
+        new Set([`${day.id} ${day.created}`]),
+      );
+      await expectIntact();
     }
   });
 });
