@@ -1,56 +1,7 @@
 import { DateTime } from 'luxon';
-import { call, signedInUser } from '../support/api';
-
-/**
- * Every date here is computed from today (with Luxon, not the service's own date library):
- * the zone's next 23-hour and 25-hour days at least two days ahead, so that every hour of
- * them is bookable whatever day the suite runs on.
- */
-interface ZoneCalendar {
-  /** The next date on which clocks go forward (a 23-hour day), and the wall-clock hour it skips. */
-  springForward: { date: string; skippedHour: number; instantAfterGap: string };
-  /** The next date on which clocks go back (a 25-hour day), its repeated hour and that hour's two instants. */
-  fallBack: { date: string; repeatedHour: number; instants: [string, string] };
-  /** A week after each change: a date well inside daylight saving time, and one outside it. */
-  summer: string;
-  winter: string;
-}
-
-const utcInstant = (moment: DateTime) => moment.toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss'Z'");
-
-/** The wall-clock hours of a date in `zone`, one entry per real hour, with the instant each begins. */
-function hoursOf(date: DateTime): { hour: number; instant: DateTime }[] {
-  const start = date.startOf('day');
-  const end = start.plus({ days: 1 });
-  const hours = [];
-  for (let instant = start.toUTC(); instant < end; instant = instant.plus({ hours: 1 })) {
-    hours.push({ hour: instant.setZone(date.zone).hour, instant });
-  }
-  return hours;
-}
-
-function calendarOf(zone: string): ZoneCalendar {
-  let springForward: ZoneCalendar['springForward'] | undefined;
-  let fallBack: ZoneCalendar['fallBack'] | undefined;
-  const first = DateTime.now().setZone(zone).startOf('day').plus({ days: 2 });
-  for (let day = first; (!springForward || !fallBack) && day < first.plus({ days: 400 }); day = day.plus({ days: 1 })) {
-    const hours = hoursOf(day);
-    const date = day.toISODate()!;
-    if (hours.length === 23 && !springForward) {
-      const skippedHour = Array.from({ length: 24 }, (_, hour) => hour).find((hour) => !hours.some((entry) => entry.hour === hour))!;
-      const after = hours.find((entry) => entry.hour > skippedHour)!;
-      springForward = { date, skippedHour, instantAfterGap: utcInstant(after.instant) };
-    }
-    if (hours.length === 25 && !fallBack) {
-      const repeatedHour = hours.find((entry, index) => hours.findIndex((other) => other.hour === entry.hour) !== index)!.hour;
-      const [earlier, later] = hours.filter((entry) => entry.hour === repeatedHour);
-      fallBack = { date, repeatedHour, instants: [utcInstant(earlier!.instant), utcInstant(later!.instant)] };
-    }
-  }
-  if (!springForward || !fallBack) throw new Error(`${zone} has no daylight saving change in the coming year`);
-  const weekAfter = (date: string) => DateTime.fromISO(date, { zone }).plus({ days: 7 }).toISODate()!;
-  return { springForward, fallBack, summer: weekAfter(springForward.date), winter: weekAfter(fallBack.date) };
-}
+import { call, type LoggedIn, signedInUser } from '../support/api';
+import { pinClock, setClock, unpinClock } from '../support/clock';
+import { calendarOf, hoursOf } from './zone-calendar';
 
 const slot = (date: string, hour: number) => `${date} ${String(hour).padStart(2, '0')}:00:00`;
 const allHoursBut = (...taken: number[]) => Array.from({ length: 24 }, (_, hour) => hour).filter((hour) => !taken.includes(hour));
@@ -63,6 +14,11 @@ const put = (auth: Auth, id: string, body: { time_slot: string; participants: st
   call('PUT', `/api/event/${id}/`, { headers: auth, body: { title: 'Zoned', description: null, status: 'active', ...body } });
 const dayOf = async (auth: Auth, date: string) =>
   (await call('GET', `/api/user/get_available_slots/?date=${date}`, { headers: auth })).body.response;
+const listed = async (who: LoggedIn) =>
+  ((await call('GET', '/api/event/', { headers: who.auth })).body.results as { time_slot: string }[]).map((meeting) => meeting.time_slot);
+const pastDatetime = (timeSlot: string) => ({ status: 400, body: { err_message: [`Event can not be booked for past datetime : ${timeSlot}`] } });
+const shape = (answer: { status: number; body: unknown }) => ({ status: answer.status, body: answer.body });
+const minutesAfter = (instant: string, minutes: number) => new Date(Date.parse(instant) + minutes * 60_000).toISOString();
 const meetingOf = async (auth: Auth, id: string) => (await call('GET', `/api/event/${id}/`, { headers: auth })).body;
 
 /**
@@ -80,9 +36,12 @@ describe.each(zones)('a service in $zone', ({ zone, utcHour, summerHour, winterH
   const { springForward, fallBack } = calendar;
   const previous = process.env.TIME_ZONE;
   // The handlers read TIME_ZONE once, when first loaded: fresh modules for each zone.
-  beforeAll(() => {
+  beforeAll(async () => {
     process.env.TIME_ZONE = zone;
     jest.resetModules();
+    // Loaded before any test pins the clock: @date-fns/tz's TZDate extends the Date it
+    // finds when loaded, and does not work on jest's fake one.
+    await import('../../functions/domain/time');
   });
   afterAll(() => {
     if (previous === undefined) delete process.env.TIME_ZONE;
@@ -236,6 +195,42 @@ describe.each(zones)('a service in $zone', ({ zone, utcHour, summerHour, winterH
       expect(refused.body).toEqual({ err_message: [`Time slot is conflicting with another event for user : ${guest.user.email}`] });
       expect((await meetingOf(me.auth, id)).time_slot).toBe(slot(date, repeatedHour + 1));
       expect((await dayOf(me.auth, date)).blocked_slots).toEqual([repeatedHour + 1]);
+    });
+  });
+
+  // The service clock is pinned inside the change: an hour has begun from its first instant.
+  describe('while the clocks change', () => {
+    afterEach(unpinClock);
+
+    it('on the 23-hour day, the hour after the gap is the next one that has not begun', async () => {
+      const { date, skippedHour, instantBeforeGap } = springForward;
+      pinClock(minutesAfter(instantBeforeGap, -30));
+      const me = await signedInUser('springnow');
+      const [before, after] = [slot(date, skippedHour - 1), slot(date, skippedHour + 1)];
+      for (const timeSlot of [before, after]) expect((await book(me.auth, timeSlot)).status).toBe(201);
+
+      setClock(minutesAfter(instantBeforeGap, 30)); // half past the last hour before the gap
+      const other = await signedInUser('springother');
+      expect(shape(await book(other.auth, before))).toEqual(pastDatetime(before));
+      expect((await book(other.auth, after)).status).toBe(201);
+      expect(await listed(me)).toEqual([after]);
+      const blocked = await call('POST', '/api/user/block_slots/', { headers: other.auth, body: { date, blocked_slots: [23] } });
+      expect(blocked.status).toBe(200);
+    });
+
+    it('on the 25-hour day, the repeated hour has begun from its later instant on', async () => {
+      const { date, repeatedHour, instants } = fallBack;
+      pinClock(minutesAfter(instants[0], -30));
+      const me = await signedInUser('fallnow');
+      const [repeated, next] = [slot(date, repeatedHour), slot(date, repeatedHour + 1)];
+      for (const timeSlot of [repeated, next]) expect((await book(me.auth, timeSlot)).status).toBe(201);
+
+      setClock(minutesAfter(instants[1], 30)); // half past, the second time round
+      const other = await signedInUser('fallother');
+      expect(shape(await book(other.auth, repeated))).toEqual(pastDatetime(repeated));
+      expect(shape(await book(other.auth, instants[1]))).toEqual(pastDatetime(repeated));
+      expect((await book(other.auth, next)).status).toBe(201);
+      expect(await listed(me)).toEqual([next]);
     });
   });
 });
