@@ -8,6 +8,8 @@ import { freePort } from './dynamodb-local';
 
 export interface LocalServer {
   url: string;
+  /** The port the server was told to use (`PORT`). */
+  port: number;
   /** The DynamoDB Local endpoint the server started. */
   dynamoDbEndpoint: string;
   process: ChildProcess;
@@ -49,6 +51,7 @@ export async function startLocalServer(env: Record<string, string> = {}): Promis
 
   return {
     url: ready[1] as string,
+    port,
     dynamoDbEndpoint: ready[2] as string,
     process: child,
     output: () => output,

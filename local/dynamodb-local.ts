@@ -7,11 +7,20 @@ import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export interface StopOptions {
+  /** How long the JVM may take to exit after SIGTERM before it is killed. @default 20000 */
+  graceMs?: number;
+  /** How long to wait for it to go after SIGKILL before giving up with an error. @default 10000 */
+  killWaitMs?: number;
+}
 
 export interface RunningDynamoDb {
   endpoint: string;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /** Ends the JVM and resolves once it has exited: SIGTERM, then SIGKILL if it hangs. */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 export class JavaMissingError extends Error {
@@ -62,6 +71,30 @@ async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: 
   throw new Error(`DynamoDB Local did not answer on port ${port} within ${timeoutMs} ms`);
 }
 
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * Whether `child` exits within `ms`, polled on the monotonic clock (a test may have
+ * pinned `Date`).
+ */
+async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (!hasExited(child)) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+async function stopJvm(child: ChildProcess, { graceMs = 20_000, killWaitMs = 10_000 }: StopOptions = {}): Promise<void> {
+  if (hasExited(child)) return;
+  child.kill('SIGTERM');
+  if (await exitsWithin(child, graceMs)) return;
+  child.kill('SIGKILL');
+  if (await exitsWithin(child, killWaitMs)) return;
+  throw new Error(`DynamoDB Local (pid ${child.pid}) did not exit within ${graceMs + killWaitMs} ms of SIGTERM and SIGKILL`);
+}
+
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {
   if (!javaAvailable()) throw new JavaMissingError();
   const port = options.port ?? (await freePort());
@@ -94,12 +127,6 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   return {
     endpoint: `http://127.0.0.1:${port}`,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    stop: (options) => stopJvm(child, options),
   };
 }

@@ -1,5 +1,5 @@
 import { freshDate, uniqueUser } from '../support/api';
-import { httpClient, httpUser } from '../support/http-client';
+import { type HttpAnswer, httpClient, httpUser } from '../support/http-client';
 import { integrityOf } from '../support/integrity';
 import { type LocalServer, startLocalServer } from '../support/local-server';
 
@@ -11,87 +11,122 @@ const request = httpClient(() => server.url);
 beforeAll(async () => {
   server = await startLocalServer({ BCRYPT_ROUNDS: '4' });
 });
+// Rounds of a test never share a day or a meeting, so a broken invariant stays in the
+// table: checking after the test catches it. The newer races also check after each round.
 afterEach(async () => {
-  // Nothing else writes to this server's table now: every invariant must hold.
-  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
+  await expectIntact();
 });
 afterAll(async () => {
   await server?.stop();
 });
 
 const ROUNDS = 4;
+type Person = Awaited<ReturnType<typeof httpUser>>;
+
+/** Nothing else writes to this server's table while a test runs: every invariant must hold. */
+async function expectIntact(): Promise<void> {
+  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
+}
+
 const meeting = (time_slot: string, participants: string[]) => ({ title: 'Race', description: '', time_slot, participants });
+const slot = (date: string, hour: number) => `${date} ${String(hour).padStart(2, '0')}:00:00`;
+const people = (prefix: string, count: number) => Promise.all(Array.from({ length: count }, (_, i) => httpUser(request, uniqueUser(`${prefix}${i}`))));
+
+const book = (organiser: Person, timeSlot: string, guests: Person[]) =>
+  request('POST', '/api/event/', { headers: organiser.auth, body: meeting(timeSlot, guests.map((guest) => guest.user.email)) });
+const block = (who: Person, date: string, hours: number[]) =>
+  request('POST', '/api/user/block_slots/', { headers: who.auth, body: { date, blocked_slots: hours } });
+const patch = (organiser: Person, id: string, body: Record<string, unknown>) =>
+  request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body });
+const dayOf = async (who: Person, date: string) =>
+  (await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: who.auth })).body.response;
+const meetingSeenBy = async (who: Person, id: string) => request('GET', `/api/event/${id}/`, { headers: who.auth });
+
+/** Books and checks that it worked: the arrange step of a race. */
+async function booked(organiser: Person, timeSlot: string, guests: Person[] = []): Promise<string> {
+  const answer = await book(organiser, timeSlot, guests);
+  expect(answer.status).toBe(201);
+  return answer.body.response.id;
+}
+
+const rule = (message: string) => ({ status: 400, body: { err_message: [message] } });
+const conflicting = (who: Person) => rule(`Time slot is conflicting with another event for user : ${who.user.email}`);
+const unavailable = (who: Person) => rule(`Time slot is not available for user : ${who.user.email}`);
+const alreadyBooked = (hour: number) => rule(`There is already an event booked at time slot : ${hour}`);
+const changedMeanwhile = { status: 409, body: { detail: 'The resource was changed by another request; retry with fresh data.' } };
+const shape = (answer: HttpAnswer) => ({ status: answer.status, body: answer.body });
 
 describe('races over HTTP against the local server', () => {
-  it('lets exactly one of 12 organisers take one guest\'s hour, round after round', async () => {
-    const guest = await httpUser(request, uniqueUser('guest'));
-    const organisers = await Promise.all(Array.from({ length: 12 }, (_, i) => httpUser(request, uniqueUser(`org${i}`))));
+  it("lets exactly one of 12 organisers take one guest's hour, round after round", async () => {
+    const [guest] = await people('guest', 1);
+    const organisers = await people('org', 12);
     for (let round = 0; round < ROUNDS; round++) {
-      const timeSlot = `${freshDate()} ${String(8 + round).padStart(2, '0')}:00:00`;
-      const answers = await Promise.all(
-        organisers.map((organiser) => request('POST', '/api/event/', { headers: organiser.auth, body: meeting(timeSlot, [guest.user.email]) })),
-      );
-      expect(answers.filter((answer) => answer.status === 201)).toHaveLength(1);
-      const losers = answers.filter((answer) => answer.status !== 201);
-      expect(losers).toHaveLength(11);
-      for (const loser of losers) {
-        expect(loser).toMatchObject({ status: 400, body: { err_message: [`Time slot is conflicting with another event for user : ${guest.user.email}`] } });
-      }
-      const day = await request('GET', `/api/user/get_available_slots/?date=${timeSlot.slice(0, 10)}`, { headers: guest.auth });
-      expect(day.body.response.blocked_slots).toEqual([Number(timeSlot.slice(11, 13))]);
+      const date = freshDate();
+      const timeSlot = slot(date, 8 + round);
+      const answers = await Promise.all(organisers.map((organiser) => book(organiser, timeSlot, [guest!])));
+
+      const winners = organisers.filter((_, i) => answers[i]!.status === 201);
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!;
+      const won = answers[organisers.indexOf(winner)]!.body.response;
+      expect(won).toMatchObject({ organiser: winner.user.email, participants: [winner.user.email, guest!.user.email], time_slot: timeSlot });
+      for (const [i, answer] of answers.entries()) if (answer.status !== 201) expect({ i, ...shape(answer) }).toEqual({ i, ...conflicting(guest!) });
+
+      // The guest's hour is the winner's meeting (a loser's stray hour would break integrity).
+      expect((await meetingSeenBy(guest!, won.id)).status).toBe(200);
+      expect((await dayOf(guest!, date)).blocked_slots).toEqual([8 + round]);
     }
   });
 
-  it('lets exactly one of a block and a booking of one hour win, and the hour ends unavailable', async () => {
-    const guest = await httpUser(request, uniqueUser('blocker'));
-    const organiser = await httpUser(request, uniqueUser('booker'));
-    const outcomes = { blockWon: 0, bookWon: 0 };
+  it('lets exactly one of a block and a booking of one hour win, and leaves the state of the winner', async () => {
+    const [guest, organiser] = await people('blockbook', 2);
     for (let round = 0; round < ROUNDS * 2; round++) {
       const date = freshDate();
-      const hour = 10 + (round % 10);
-      const [blocked, booked] = await Promise.all([
-        request('POST', '/api/user/block_slots/', { headers: guest.auth, body: { date, blocked_slots: [hour] } }),
-        request('POST', '/api/event/', { headers: organiser.auth, body: meeting(`${date} ${hour}:00:00`, [guest.user.email]) }),
-      ]);
-      expect([blocked.status, booked.status].filter((status) => status === 200 || status === 201)).toHaveLength(1);
+      const hour = 10 + round;
+      const [blocked, bookedAnswer] = await Promise.all([block(guest!, date, [hour]), book(organiser!, slot(date, hour), [guest!])]);
+
+      const guestDay = await dayOf(guest!, date);
+      const organiserDay = await dayOf(organiser!, date);
+      expect(guestDay.blocked_slots).toEqual([hour]);
       if (blocked.status === 200) {
-        outcomes.blockWon += 1;
-        expect(booked.body).toEqual({ err_message: [`Time slot is not available for user : ${guest.user.email}`] });
+        expect(shape(bookedAnswer)).toEqual(unavailable(guest!));
+        // Blocked: the guest's day has its record; the organiser holds nothing.
+        expect(guestDay.id).toBe(blocked.body.response.id);
+        expect(guestDay.id).not.toBeNull();
+        expect(organiserDay.blocked_slots).toEqual([]);
       } else {
-        outcomes.bookWon += 1;
-        expect(blocked.body).toEqual({ err_message: [`There is already an event booked at time slot : ${hour}`] });
+        expect(shape(blocked)).toEqual(alreadyBooked(hour));
+        expect(bookedAnswer.status).toBe(201);
+        // Booked: the failed block wrote nothing, not even the day's record; both hold the meeting.
+        expect(guestDay.id).toBeNull();
+        expect(organiserDay.blocked_slots).toEqual([hour]);
+        expect((await meetingSeenBy(guest!, bookedAnswer.body.response.id)).body.status).toBe('active');
       }
-      const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: guest.auth });
-      expect(day.body.response.blocked_slots).toEqual([hour]);
     }
-    expect(outcomes.blockWon + outcomes.bookWon).toBe(ROUNDS * 2);
   });
 
-  it('never answers 5xx nor double-books anyone under concurrent sign-ups and bookings', async () => {
+  it('never double-books anyone under concurrent sign-ups and bookings, and refuses only with the booking messages', async () => {
     const date = freshDate();
-    const people = await Promise.all(Array.from({ length: 12 }, (_, i) => httpUser(request, uniqueUser(`stress${i}`))));
-    const pick = (seed: number, count: number) => Array.from({ length: count }, (_, i) => people[(seed * 7 + i * 5) % people.length]!);
+    const crowd = await people('stress', 12);
+    const pick = (seed: number, count: number) => Array.from({ length: count }, (_, i) => crowd[(seed * 7 + i * 5) % crowd.length]!);
     const booked: { timeSlot: string; participants: string[] }[] = [];
-    const statuses: number[] = [];
+    const refusals: { answer: object; allowed: object[] }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const work = [
-        // Newcomers sign up and log in while the others book.
-        ...Array.from({ length: 6 }, () => httpUser(request, uniqueUser('newcomer')).then(() => statuses.push(201))),
+      await Promise.all([
+        // Newcomers sign up and log in while the others book (httpUser throws on any failure).
+        ...Array.from({ length: 6 }, () => httpUser(request, uniqueUser('newcomer'))),
         ...Array.from({ length: 24 }, async (_, i) => {
           const [organiser, ...guests] = pick(round * 24 + i, 3);
-          const timeSlot = `${date} ${String((round * 24 + i) % 6 + 9).padStart(2, '0')}:00:00`;
-          const answer = await request('POST', '/api/event/', {
-            headers: organiser!.auth,
-            body: meeting(timeSlot, guests.map((guest) => guest.user.email)),
-          });
-          statuses.push(answer.status);
+          const timeSlot = slot(date, ((round * 24 + i) % 6) + 9);
+          const answer = await book(organiser!, timeSlot, guests);
           if (answer.status === 201) booked.push({ timeSlot, participants: answer.body.response.participants });
+          else refusals.push({ answer: shape(answer), allowed: [organiser!, ...guests].map(conflicting) });
         }),
-      ];
-      await Promise.all(work);
+      ]);
     }
-    expect(statuses.filter((status) => status >= 500)).toEqual([]);
     expect(booked.length).toBeGreaterThan(0);
+    // Every refusal names a participant of its own request who was busy then.
+    for (const { answer, allowed } of refusals) expect(allowed).toContainEqual(answer);
     // No person is in two meetings at one hour.
     const seen = new Set<string>();
     for (const { timeSlot, participants } of booked) {
@@ -101,81 +136,172 @@ describe('races over HTTP against the local server', () => {
       }
     }
     // Every booked hour shows up in each participant's availability, and nothing else does.
-    for (const person of people) {
-      const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: person.auth });
+    for (const person of crowd) {
       const expected = booked
         .filter((entry) => entry.participants.includes(person.user.email))
         .map((entry) => Number(entry.timeSlot.slice(11, 13)))
         .sort((a, b) => a - b);
-      expect(day.body.response.blocked_slots).toEqual(expected);
+      expect((await dayOf(person, date)).blocked_slots).toEqual(expected);
     }
   });
 
-  it('lets exactly one of two organisers move their meeting into a shared guest\'s hour', async () => {
-    const guest = await httpUser(request, uniqueUser('shared'));
-    const [first, second] = await Promise.all([httpUser(request, uniqueUser('mover1')), httpUser(request, uniqueUser('mover2'))]);
+  it("lets exactly one of two organisers move their meeting into a shared guest's hour", async () => {
+    const [guest, first, second] = await people('mover', 3);
     for (let round = 0; round < ROUNDS; round++) {
       const date = freshDate();
-      const a = await request('POST', '/api/event/', { headers: first!.auth, body: meeting(`${date} 08:00:00`, [guest.user.email]) });
-      const b = await request('POST', '/api/event/', { headers: second!.auth, body: meeting(`${date} 09:00:00`, [guest.user.email]) });
-      const target = `${date} 15:00:00`;
-      const moves = await Promise.all([
-        request('PATCH', `/api/event/${a.body.response.id}/`, { headers: first!.auth, body: { time_slot: target } }),
-        request('PATCH', `/api/event/${b.body.response.id}/`, { headers: second!.auth, body: { time_slot: target } }),
-      ]);
+      const a = await booked(first!, slot(date, 8), [guest!]);
+      const b = await booked(second!, slot(date, 9), [guest!]);
+      const target = slot(date, 15);
+      const moves = await Promise.all([patch(first!, a, { time_slot: target }), patch(second!, b, { time_slot: target })]);
+
       expect(moves.map((move) => move.status).sort()).toEqual([200, 400]);
-      expect(moves.find((move) => move.status === 400)!.body).toEqual({
-        err_message: [`Time slot is conflicting with another event for user : ${guest.user.email}`],
-      });
-      const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: guest.auth });
-      expect(day.body.response.blocked_slots).toEqual(moves[0]!.status === 200 ? [9, 15] : [8, 15]);
+      expect(shape(moves.find((move) => move.status === 400)!)).toEqual(conflicting(guest!));
+      const aWon = moves[0]!.status === 200;
+      expect((await meetingSeenBy(first!, a)).body.time_slot).toBe(aWon ? target : slot(date, 8));
+      expect((await meetingSeenBy(second!, b)).body.time_slot).toBe(aWon ? slot(date, 9) : target);
+      expect((await dayOf(guest!, date)).blocked_slots).toEqual(aWon ? [9, 15] : [8, 15]);
     }
   });
 
   it('never loses an update or mixes states when one meeting is patched twice at once', async () => {
-    const organiser = await httpUser(request, uniqueUser('patcher'));
-    const guest = await httpUser(request, uniqueUser('patchguest'));
+    const [organiser, guest] = await people('patcher', 2);
     for (let round = 0; round < ROUNDS; round++) {
       const date = freshDate();
-      const booked = await request('POST', '/api/event/', { headers: organiser.auth, body: meeting(`${date} 08:00:00`, [guest.user.email]) });
-      const id = booked.body.response.id;
+      const id = await booked(organiser!, slot(date, 8), [guest!]);
       const changes = [
-        { title: 'Morning', time_slot: `${date} 10:00:00` },
-        { title: 'Evening', time_slot: `${date} 18:00:00` },
+        { title: 'Morning', time_slot: slot(date, 10) },
+        { title: 'Evening', time_slot: slot(date, 18) },
       ];
-      const answers = await Promise.all(changes.map((body) => request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body })));
-      for (const answer of answers) expect([200, 409]).toContain(answer.status);
-      expect(answers.some((answer) => answer.status === 200)).toBe(true);
-      const final = (await request('GET', `/api/event/${id}/`, { headers: organiser.auth })).body;
+      const answers = await Promise.all(changes.map((body) => patch(organiser!, id, body)));
+
+      const won = answers.filter((answer) => answer.status === 200);
+      expect(won.length).toBeGreaterThanOrEqual(1);
+      for (const answer of answers) if (answer.status !== 200) expect(shape(answer)).toEqual(changedMeanwhile);
+      const final = (await meetingSeenBy(organiser!, id)).body;
       // The meeting is exactly one of the two changes, never a mix, and its hour is held.
       expect(changes).toContainEqual({ title: final.title, time_slot: final.time_slot });
-      const winner = answers.filter((answer) => answer.status === 200).map((answer) => answer.body.response.title);
-      expect(winner).toContain(final.title);
-      for (const who of [organiser, guest]) {
-        const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: who.auth });
-        expect(day.body.response.blocked_slots).toEqual([Number(final.time_slot.slice(11, 13))]);
+      // With one winner, it is that winner's change; two successes applied one after the other.
+      if (won.length === 1) expect(won[0]!.body.response).toMatchObject({ title: final.title, time_slot: final.time_slot });
+      for (const who of [organiser!, guest!]) expect((await dayOf(who, date)).blocked_slots).toEqual([Number(final.time_slot.slice(11, 13))]);
+
+      // Two edits of different fields: each one that succeeded is in the meeting, each refused one is not.
+      const edits = [{ title: 'Renamed' }, { description: 'Rewritten' }];
+      const edited = await Promise.all(edits.map((body) => patch(organiser!, id, body)));
+      expect(edited.map((answer) => answer.status)).toContain(200);
+      for (const answer of edited) if (answer.status !== 200) expect(shape(answer)).toEqual(changedMeanwhile);
+      const after = (await meetingSeenBy(organiser!, id)).body;
+      expect({ title: after.title === 'Renamed', description: after.description === 'Rewritten' }).toEqual({
+        title: edited[0]!.status === 200,
+        description: edited[1]!.status === 200,
+      });
+    }
+  });
+
+  it('ends a cancel racing a move in the state of the change that won', async () => {
+    const [organiser, guest] = await people('racer', 2);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const id = await booked(organiser!, slot(date, 8), [guest!]);
+      const [cancel, move] = await Promise.all([
+        patch(organiser!, id, { status: 'cancelled' }),
+        patch(organiser!, id, { time_slot: slot(date, 13) }),
+      ]);
+
+      for (const answer of [cancel, move]) if (answer.status !== 200) expect(shape(answer)).toEqual(changedMeanwhile);
+      expect([cancel.status, move.status]).toContain(200);
+      // Cancel alone: cancelled where it was. Move alone: active at 13. Both (one after the
+      // other, in either order): cancelled at 13, holding nothing.
+      const expected =
+        cancel.status !== 200
+          ? { status: 'active', time_slot: slot(date, 13) }
+          : { status: 'cancelled', time_slot: move.status === 200 ? slot(date, 13) : slot(date, 8) };
+      const final = (await meetingSeenBy(organiser!, id)).body;
+      expect({ status: final.status, time_slot: final.time_slot }).toEqual(expected);
+      for (const who of [organiser!, guest!]) {
+        expect((await dayOf(who, date)).blocked_slots).toEqual(expected.status === 'active' ? [13] : []);
       }
     }
   });
 
-  it('leaves a consistent meeting when a cancel races a move', async () => {
-    const organiser = await httpUser(request, uniqueUser('racer'));
-    const guest = await httpUser(request, uniqueUser('raceguest'));
+  it('lets exactly one of a block and a move into the blocked hour win', async () => {
+    const [organiser, guest] = await people('blockmove', 2);
     for (let round = 0; round < ROUNDS; round++) {
       const date = freshDate();
-      const booked = await request('POST', '/api/event/', { headers: organiser.auth, body: meeting(`${date} 08:00:00`, [guest.user.email]) });
-      const id = booked.body.response.id;
-      const answers = await Promise.all([
-        request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body: { status: 'cancelled' } }),
-        request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body: { time_slot: `${date} 13:00:00` } }),
-      ]);
-      for (const answer of answers) expect([200, 409]).toContain(answer.status);
-      const final = (await request('GET', `/api/event/${id}/`, { headers: organiser.auth })).body;
-      const expected = final.status === 'cancelled' ? [] : [Number(final.time_slot.slice(11, 13))];
-      for (const who of [organiser, guest]) {
-        const day = await request('GET', `/api/user/get_available_slots/?date=${date}`, { headers: who.auth });
-        expect(day.body.response.blocked_slots).toEqual(expected);
+      const id = await booked(organiser!, slot(date, 8), [guest!]);
+      // The guest blocks in even rounds, the organiser in odd ones.
+      const blocker = round % 2 === 0 ? guest! : organiser!;
+      const other = blocker === guest ? organiser! : guest!;
+      const [blocked, moved] = await Promise.all([block(blocker, date, [15]), patch(organiser!, id, { time_slot: slot(date, 15) })]);
+
+      const final = (await meetingSeenBy(organiser!, id)).body;
+      if (blocked.status === 200) {
+        expect(shape(moved)).toEqual(unavailable(blocker));
+        // The meeting stayed where it was; the blocker has it and the block.
+        expect(final.time_slot).toBe(slot(date, 8));
+        expect((await dayOf(blocker, date)).blocked_slots).toEqual([8, 15]);
+        expect((await dayOf(other, date)).blocked_slots).toEqual([8]);
+      } else {
+        expect(shape(blocked)).toEqual(alreadyBooked(15));
+        expect(moved.status).toBe(200);
+        expect(final.time_slot).toBe(slot(date, 15));
+        // The old hour is free for both; the failed block wrote not even the day's record.
+        expect(await dayOf(blocker, date)).toMatchObject({ id: null, blocked_slots: [15] });
+        expect((await dayOf(other, date)).blocked_slots).toEqual([15]);
       }
+      await expectIntact();
+    }
+  });
+
+  it("lets exactly one of a participants change and another organiser's booking take a person's hour", async () => {
+    const [organiser, rival, person] = await people('invite', 3);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const timeSlot = slot(date, 11);
+      const id = await booked(organiser!, timeSlot);
+      const [invited, rivalBooking] = await Promise.all([
+        patch(organiser!, id, { participants: [organiser!.user.email, person!.user.email] }),
+        book(rival!, timeSlot, [person!]),
+      ]);
+
+      const final = (await meetingSeenBy(organiser!, id)).body;
+      const [rivalDay, personDay] = await Promise.all([dayOf(rival!, date), dayOf(person!, date)]);
+      expect(personDay.blocked_slots).toEqual([11]);
+      if (invited.status === 200) {
+        expect(shape(rivalBooking)).toEqual(conflicting(person!));
+        expect(final.participants).toEqual([organiser!.user.email, person!.user.email]);
+        expect((await meetingSeenBy(person!, id)).status).toBe(200);
+        expect(rivalDay.blocked_slots).toEqual([]);
+      } else {
+        expect(shape(invited)).toEqual(conflicting(person!));
+        expect(rivalBooking.status).toBe(201);
+        // The refused change left the meeting as it was; the person's hour is the rival's meeting.
+        expect(final.participants).toEqual([organiser!.user.email]);
+        expect((await meetingSeenBy(person!, id)).status).toBe(404);
+        expect((await meetingSeenBy(person!, rivalBooking.body.response.id)).status).toBe(200);
+        expect(rivalDay.blocked_slots).toEqual([11]);
+      }
+      await expectIntact();
+    }
+  });
+
+  it("loses no hour when several first blocks of a user's day arrive at once", async () => {
+    const [owner] = await people('firstblock', 1);
+    // Eight requests of four hours each, each overlapping the next: together, the whole day.
+    const requests = Array.from({ length: 8 }, (_, i) => [3 * i, 3 * i + 1, 3 * i + 2, (3 * i + 3) % 24]);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      const answers = await Promise.all(requests.map((hours) => block(owner!, date, hours)));
+
+      expect(answers.map((answer) => answer.status)).toEqual(requests.map(() => 200));
+      for (const [i, answer] of answers.entries()) expect(answer.body.response.blocked_slots).toEqual(expect.arrayContaining(requests[i]!));
+      const day = await dayOf(owner!, date);
+      expect(day).toMatchObject({ blocked_slots: Array.from({ length: 24 }, (_, hour) => hour), available_time_slots: [] });
+      // One record for the day: every answer names the id and creation time it still has.
+      expect(day.id).not.toBeNull();
+      expect(new Set(answers.map((answer) => `${answer.body.response.id} ${answer.body.response.created}`))).toEqual(
+        new Set([`${day.id} ${day.created}`]),
+      );
+      await expectIntact();
     }
   });
 });

@@ -1,4 +1,6 @@
 import { execSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { uniqueUser } from '../support/api';
 import { httpClient } from '../support/http-client';
 import { integrityOf } from '../support/integrity';
@@ -26,7 +28,8 @@ function cookiesFrom(headers: Headers): Record<string, string> {
 
 describe('the local server', () => {
   it('prints its URL and answers health', async () => {
-    expect(server.output()).toMatch(/Calendar API listening on http:\/\/localhost:\d+/);
+    expect(server.url).toBe(`http://localhost:${server.port}`);
+    expect(server.output()).toContain(`Calendar API listening on http://localhost:${server.port} (`);
     const response = await request('GET', '/api/health/');
     expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
@@ -86,8 +89,10 @@ describe('the local server', () => {
         }),
       ),
     );
-    expect(attempts.filter((attempt) => attempt.status === 201)).toHaveLength(1);
-    expect(attempts.filter((attempt) => attempt.status >= 500)).toEqual([]);
+    expect(attempts.map((attempt) => attempt.status).sort()).toEqual([201, ...Array(15).fill(400)]);
+    for (const refused of attempts.filter((attempt) => attempt.status === 400)) {
+      expect(refused.body.username).toEqual(['A user with that username already exists.']);
+    }
   });
 
   it('answers unknown routes and wrong methods in the contract shape', async () => {
@@ -97,6 +102,16 @@ describe('the local server', () => {
   });
 });
 
+/** Polls `condition` until it holds or `ms` pass; answers whether it held. */
+async function eventually(condition: () => boolean, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 describe('stopping and starting', () => {
   it('stops DynamoDB Local when it is stopped', async () => {
     const own = await startLocalServer({ BCRYPT_ROUNDS: '4' });
@@ -104,8 +119,22 @@ describe('stopping and starting', () => {
     const running = () => execSync('ps -eo args', { encoding: 'utf8' }).split('\n').some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
     expect(running()).toBe(true);
     expect(await own.stop('SIGTERM')).toBe(0);
-    for (let i = 0; i < 50 && running(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(running()).toBe(false);
+    expect(await eventually(() => !running(), 30_000)).toBe(true);
+  });
+
+  it('kills DynamoDB Local with SIGKILL when it does not exit on SIGTERM', async () => {
+    const database = await startDynamoDbLocal();
+    const pid = database.process.pid!;
+    try {
+      // A stopped JVM cannot act on SIGTERM: it hangs as far as stop() can tell.
+      process.kill(pid, 'SIGSTOP');
+      const started = performance.now();
+      await database.stop({ graceMs: 1_000 });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
+      expect(database.process.signalCode).toBe('SIGKILL');
+    } finally {
+      if (database.process.exitCode === null && database.process.signalCode === null) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('says in one line that Java is missing when it is', async () => {

@@ -1,4 +1,5 @@
-import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
+import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
+import { pinClock, unpinClock } from '../support/clock';
 
 const block = (who: LoggedIn, body: unknown) => call('POST', '/api/user/block_slots/', { headers: who.auth, body });
 const availability = (who: LoggedIn, query: string) => call('GET', `/api/user/get_available_slots/?${query}`, { headers: who.auth });
@@ -51,17 +52,25 @@ describe('POST /api/user/block_slots/', () => {
     expect(day.body.response.id).toBeNull();
   });
 
-  it('accepts today', async () => {
-    const me = await signedInUser('today');
-    const response = await block(me, { date: new Date().toISOString().slice(0, 10), blocked_slots: [23] });
-    expect(response.status).toBe(200);
-  });
+  describe('on the service zone\'s calendar (UTC here), with the clock pinned', () => {
+    afterEach(unpinClock);
 
-  it('refuses a past date with the contract message', async () => {
-    const me = await signedInUser('past');
-    const response = await block(me, { date: futureDate(-1), blocked_slots: [1] });
-    expect(response.status).toBe(400);
-    expect(response.body).toEqual({ err_message: ["Slots can't be defined for past date"] });
+    it('accepts today until its last millisecond, its hours already passed included', async () => {
+      const me = await signedInUser('today');
+      pinClock('2030-06-15T23:59:59.999Z');
+      const response = await block(me, { date: '2030-06-15', blocked_slots: [0, 23] });
+      expect(response.status).toBe(200);
+      expect(response.body.response).toMatchObject({ date: '2030-06-15', blocked_slots: [0, 23] });
+    });
+
+    it('refuses yesterday from the first millisecond of today, with the contract message', async () => {
+      const me = await signedInUser('past');
+      pinClock('2030-06-16T00:00:00.000Z');
+      const response = await block(me, { date: '2030-06-15', blocked_slots: [23] });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ err_message: ["Slots can't be defined for past date"] });
+      expect((await availability(me, 'date=2030-06-15')).body.response.blocked_slots).toEqual([]);
+    });
   });
 
   it.each([

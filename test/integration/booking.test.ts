@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { services } from '../../functions/services';
-import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
+import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
+import { pinClock, unpinClock } from '../support/clock';
 import { integrityOf } from '../support/integrity';
 
 const book = (who: LoggedIn, body: Record<string, unknown>) =>
@@ -131,14 +132,29 @@ describe('POST /api/event/', () => {
       expect(response.body).toEqual({ err_message: ['Only hourly time slots are allowed. e.g DD:MM:YYYY hh:00:00'] });
     });
 
-    it('refuses a past hour, and the hour already begun', async () => {
-      const organiser = await signedInUser('pastslot');
-      const past = await book(organiser, { time_slot: `${futureDate(-2)} 10:00:00` });
-      expect(past.body).toEqual({ err_message: [`Event can not be booked for past datetime : ${futureDate(-2)} 10:00:00`] });
-      const now = new Date();
-      const current = `${now.toISOString().slice(0, 10)} ${String(now.getUTCHours()).padStart(2, '0')}:00:00`;
-      const begun = await book(organiser, { time_slot: current });
-      expect(begun.body).toEqual({ err_message: [`Event can not be booked for past datetime : ${current}`] });
+    describe('with the service clock pinned at 10:00:00.000 (UTC, the service zone here)', () => {
+      afterEach(unpinClock);
+
+      it.each([
+        ['an earlier day', '2030-06-13 10:00:00'],
+        ['an earlier hour of today', '2030-06-15 09:00:00'],
+        ['the current hour (begun this very millisecond)', '2030-06-15 10:00:00'],
+      ])('refuses a time slot in %s with the contract message, writing nothing', async (_, time_slot) => {
+        const organiser = await signedInUser('pastslot');
+        pinClock('2030-06-15T10:00:00.000Z');
+        const response = await book(organiser, { time_slot });
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ err_message: [`Event can not be booked for past datetime : ${time_slot}`] });
+        expect(await blockedHours(organiser, organiser, time_slot.slice(0, 10))).toEqual([]);
+      });
+
+      it('books the next hour, the first that has not begun', async () => {
+        const organiser = await signedInUser('nextslot');
+        pinClock('2030-06-15T10:00:00.000Z');
+        const response = await book(organiser, { time_slot: '2030-06-15 11:00:00' });
+        expect(response.status).toBe(201);
+        expect(response.body.response.time_slot).toBe('2030-06-15 11:00:00');
+      });
     });
 
     it('converts ISO times with an offset or Z to the service zone (UTC here)', async () => {

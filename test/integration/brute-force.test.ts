@@ -1,4 +1,8 @@
+import type { AttemptBudget } from '../../functions/domain/ports';
+import type { AttemptLimiter } from '../../functions/domain/ports';
+import { services } from '../../functions/services';
 import { call, uniqueUser } from '../support/api';
+import { pinClock, setClock, unpinClock } from '../support/clock';
 
 // Handlers read their limits when first loaded; each test file has its own modules.
 const saved = { ...process.env };
@@ -11,6 +15,13 @@ afterAll(() => {
     else process.env[name] = saved[name];
   }
 });
+
+// The budgets' windows are fixed and aligned to the epoch: 15 minutes for logins, an hour
+// for sign-ups. Each test pins the service clock one second into an hour, so its windows
+// are fresh, none ends mid-test, and Retry-After is exact.
+const oneSecondIn = '2030-06-15T10:00:01.000Z';
+beforeEach(() => pinClock(oneSecondIn));
+afterEach(unpinClock);
 
 let addresses = 0;
 /** An address no other test uses, so each test starts with full budgets. */
@@ -30,10 +41,20 @@ describe('the brute-force guard', () => {
     for (let i = 0; i < 3; i++) expect((await login('wrong-password-1')).status).toBe(401);
     const blocked = await login(candidate.password);
     expect(blocked.status).toBe(429);
-    expect(blocked.body.detail).toMatch(/^Request was throttled\. Expected available in \d+ seconds\.$/);
-    const retryAfter = Number(blocked.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(900);
+    expect(blocked.body).toEqual({ detail: 'Request was throttled. Expected available in 899 seconds.' });
+    expect(blocked.headers['retry-after']).toBe('899');
+  });
+
+  it('gives a fresh budget when the window ends, not a millisecond before', async () => {
+    const { candidate, login } = await member(freshIp());
+    setClock('2030-06-15T10:14:59.000Z');
+    for (let i = 0; i < 3; i++) expect((await login('wrong-password-1')).status).toBe(401);
+    const lastSecond = await login(candidate.password);
+    expect({ status: lastSecond.status, retryAfter: lastSecond.headers['retry-after'] }).toEqual({ status: 429, retryAfter: '1' });
+    setClock('2030-06-15T10:14:59.999Z');
+    expect((await login(candidate.password)).status).toBe(429);
+    setClock('2030-06-15T10:15:00.000Z');
+    expect((await login(candidate.password)).status).toBe(200);
   });
 
   it('gives a successful login its attempt back', async () => {
@@ -74,8 +95,67 @@ describe('the brute-force guard', () => {
   it('allows an address 2 sign-ups an hour', async () => {
     const ip = freshIp();
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call('POST', '/api/user/sign_up/', { body: uniqueUser('many'), sourceIp: ip })).status);
-    expect(statuses).toEqual([201, 201, 429]);
+    for (let i = 0; i < 2; i++) statuses.push((await call('POST', '/api/user/sign_up/', { body: uniqueUser('many'), sourceIp: ip })).status);
+    const third = await call('POST', '/api/user/sign_up/', { body: uniqueUser('many'), sourceIp: ip });
+    expect([...statuses, third.status]).toEqual([201, 201, 429]);
+    expect(third.headers['retry-after']).toBe('3599');
     expect((await call('POST', '/api/user/sign_up/', { body: uniqueUser('elsewhere'), sourceIp: freshIp() })).status).toBe(201);
+    setClock('2030-06-15T11:00:00.000Z');
+    expect((await call('POST', '/api/user/sign_up/', { body: uniqueUser('nexthour'), sourceIp: ip })).status).toBe(201);
+  });
+});
+
+describe('the attempt limiter on DynamoDB, at explicit instants', () => {
+  // Built once the limits above are set: the client reads (and keeps) the configuration.
+  let limiter: AttemptLimiter;
+  beforeAll(() => {
+    limiter = services().limiter;
+  });
+  let budgets = 0;
+  const budget = (limit: number, windowSeconds: number): AttemptBudget => ({
+    key: `limiter-test:${process.pid}:${++budgets}`,
+    limit,
+    windowSeconds,
+  });
+  const at = (time: string) => new Date(`2030-06-15T${time}Z`);
+
+  it('spends up to the limit within a window, then answers the seconds until the window ends', async () => {
+    const logins = budget(2, 900);
+    expect(await limiter.spend([logins], at('10:00:00.000'))).toBeUndefined();
+    expect(await limiter.spend([logins], at('10:07:30.000'))).toBeUndefined();
+    expect(await limiter.spend([logins], at('10:07:30.000'))).toBe(450);
+    // 1.5 s left: a client told to come back sooner would be refused again
+    expect(await limiter.spend([logins], at('10:14:58.500'))).toBe(2);
+    // under a second left still says one
+    expect(await limiter.spend([logins], at('10:14:59.999'))).toBe(1);
+  });
+
+  it('starts each window afresh at its epoch-aligned start', async () => {
+    const logins = budget(1, 900);
+    expect(await limiter.spend([logins], at('10:14:59.999'))).toBeUndefined();
+    expect(await limiter.spend([logins], at('10:14:59.999'))).toBe(1);
+    expect(await limiter.spend([logins], at('10:15:00.000'))).toBeUndefined();
+    expect(await limiter.spend([logins], at('10:29:59.999'))).toBe(1);
+    expect(await limiter.spend([logins], at('10:30:00.000'))).toBeUndefined();
+  });
+
+  it('spends several budgets all or none, and answers the longest wait among the exhausted', async () => {
+    const user = budget(1, 900);
+    const ip = budget(3, 3600);
+    expect(await limiter.spend([user, ip], at('10:05:00.000'))).toBeUndefined();
+    // the user's budget is spent: the refusal must not spend the address's
+    expect(await limiter.spend([user, ip], at('10:05:00.000'))).toBe(600);
+    expect(await limiter.spend([ip], at('10:05:00.000'))).toBeUndefined();
+    expect(await limiter.spend([ip], at('10:05:00.000'))).toBeUndefined();
+    expect(await limiter.spend([ip], at('10:05:00.000'))).toBe(3300);
+    expect(await limiter.spend([user, ip], at('10:05:00.000'))).toBe(3300);
+    expect(await limiter.spend([user, ip], at('10:15:00.000'))).toBe(2700);
+  });
+
+  it('never spends more than the limit under concurrent attempts', async () => {
+    const logins = budget(4, 900);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => limiter.spend([logins], at('10:00:00.000'))));
+    expect(answers.filter((answer) => answer === undefined)).toHaveLength(4);
+    expect(answers.filter((answer) => answer === 900)).toHaveLength(8);
   });
 });

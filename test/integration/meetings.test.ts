@@ -3,6 +3,7 @@ import type { Meeting } from '../../functions/domain/meetings';
 import { services } from '../../functions/services';
 
 import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
+import { pinClock, setClock, unpinClock } from '../support/clock';
 import { integrityOf } from '../support/integrity';
 
 const book = async (who: LoggedIn, time_slot: string, guests: LoggedIn[] = [], title = 'Meeting') => {
@@ -330,5 +331,86 @@ describe('PUT and PATCH /api/event/{id}/', () => {
     });
     expect((await call('GET', `/api/event/${meeting.id}/`, { headers: organiser.auth })).body.title).toBe('First');
     expect(await integrityOf({ userIds: [organiser.user.id] })).toEqual([]);
+  });
+});
+
+describe('a change that takes someone\'s hour needs an hour that has not begun', () => {
+  // The service clock (UTC here) stands at 10:30; 10:00 has begun, 11:00 has not.
+  const today = '2030-06-15';
+  beforeEach(() => pinClock(`${today}T10:30:00.000Z`));
+  afterEach(unpinClock);
+
+  const change = (method: 'PUT' | 'PATCH', who: LoggedIn, id: string, body: Record<string, unknown>) =>
+    call(method, `/api/event/${id}/`, { headers: who.auth, body });
+  /** The whole meeting for PUT, only `fields` for PATCH. */
+  const bodyFor = (method: 'PUT' | 'PATCH', organiser: LoggedIn, guests: LoggedIn[], fields: Record<string, unknown>) =>
+    method === 'PATCH'
+      ? fields
+      : { title: 'Meeting', description: null, participants: [organiser, ...guests].map((who) => who.user.email), status: 'active', ...fields };
+  const refusedAsPast = (slot: string) => ({ status: 400, body: { err_message: [`Event can not be booked for past datetime : ${slot}`] } });
+  const shown = async (who: LoggedIn, id: string) => (await call('GET', `/api/event/${id}/`, { headers: who.auth })).body;
+
+  it.each([
+    ['PATCH', 'an hour of an earlier day', at('2030-06-14', 15)],
+    ['PATCH', 'an earlier hour of today', at(today, 9)],
+    ['PATCH', 'the current hour (already begun)', at(today, 10)],
+    ['PUT', 'an hour of an earlier day', at('2030-06-14', 15)],
+    ['PUT', 'the current hour (already begun)', at(today, 10)],
+  ] as const)('%s refuses to move a meeting to %s and keeps its hour held', async (method, _, slot) => {
+    const organiser = await signedInUser('backwards');
+    const guest = await signedInUser('backguest');
+    const meeting = await book(organiser, at(today, 15), [guest]);
+    const answer = await change(method, organiser, meeting.id, bodyFor(method, organiser, [guest], { time_slot: slot }));
+    expect({ status: answer.status, body: answer.body }).toEqual(refusedAsPast(slot));
+    expect(await shown(organiser, meeting.id)).toMatchObject({ time_slot: at(today, 15), status: 'active' });
+    for (const who of [organiser, guest]) expect(await hours(who, today)).toEqual([15]);
+  });
+
+  it.each(['PATCH', 'PUT'] as const)('%s moves a meeting to the next hour, the first that has not begun', async (method) => {
+    const organiser = await signedInUser('forwards');
+    const meeting = await book(organiser, at(today, 15));
+    const answer = await change(method, organiser, meeting.id, bodyFor(method, organiser, [], { time_slot: at(today, 11) }));
+    expect(answer.status).toBe(200);
+    expect(answer.body.response.time_slot).toBe(at(today, 11));
+    expect(await hours(organiser, today)).toEqual([11]);
+  });
+
+  it.each(['PATCH', 'PUT'] as const)('%s refuses to re-activate a cancelled meeting once its hour has begun', async (method) => {
+    const organiser = await signedInUser('revive');
+    const guest = await signedInUser('reviveguest');
+    const meeting = await book(organiser, at(today, 11), [guest]);
+    expect((await patch(organiser, meeting.id, { status: 'cancelled' })).status).toBe(200);
+    setClock(`${today}T11:00:00.000Z`); // its hour begins
+    const answer = await change(method, organiser, meeting.id, bodyFor(method, organiser, [guest], { status: 'active', time_slot: at(today, 11) }));
+    expect({ status: answer.status, body: answer.body }).toEqual(refusedAsPast(at(today, 11)));
+    expect(await shown(organiser, meeting.id)).toMatchObject({ time_slot: at(today, 11), status: 'cancelled' });
+    for (const who of [organiser, guest]) expect(await hours(who, today)).toEqual([]);
+  });
+
+  it('re-activates a cancelled meeting while its hour has not begun', async () => {
+    const organiser = await signedInUser('revived');
+    const meeting = await book(organiser, at(today, 11));
+    expect((await patch(organiser, meeting.id, { status: 'cancelled' })).status).toBe(200);
+    setClock(`${today}T10:59:59.999Z`);
+    const answer = await patch(organiser, meeting.id, { status: 'active' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.response.status).toBe('active');
+    expect(await hours(organiser, today)).toEqual([11]);
+  });
+
+  it('refuses to add a guest once the hour has begun, but still renames the meeting and drops a guest', async () => {
+    const organiser = await signedInUser('begun');
+    const guest = await signedInUser('begunguest');
+    const late = await signedInUser('latecomer');
+    const meeting = await book(organiser, at(today, 11), [guest]);
+    setClock(`${today}T11:20:00.000Z`);
+    const added = await patch(organiser, meeting.id, { participants: [organiser.user.email, guest.user.email, late.user.email] });
+    expect({ status: added.status, body: added.body }).toEqual(refusedAsPast(at(today, 11)));
+    expect(await hours(late, today)).toEqual([]);
+    expect((await patch(organiser, meeting.id, { title: 'Renamed' })).status).toBe(200);
+    const dropped = await patch(organiser, meeting.id, { participants: [organiser.user.email] });
+    expect(dropped.status).toBe(200);
+    expect(dropped.body.response).toMatchObject({ title: 'Renamed', participants: [organiser.user.email], time_slot: at(today, 11) });
+    expect(await hours(guest, today)).toEqual([]);
   });
 });

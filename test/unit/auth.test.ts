@@ -4,6 +4,7 @@ import { CsrfFailed, InvalidCredentials, NotAuthenticated } from '../../function
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { bcryptHasher } from '../../functions/domain/passwords';
 import { newSecret, sameSecret, seal, sha256, unseal } from '../../functions/domain/secrets';
+import { expectRejection } from './expect-error';
 import { MemoryCredentials, MemoryUsers } from './fakes';
 
 const now = new Date('2030-06-01T12:00:00Z');
@@ -82,17 +83,21 @@ describe('login', () => {
   it('spends the password check on an unknown user too, then refuses', async () => {
     const users = new MemoryUsers();
     plainHasher.verified.length = 0;
-    await expect(
+    await expectRejection(
       login({ username: 'nobody', password: 'whatever-123' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60 }),
-    ).rejects.toBeInstanceOf(InvalidCredentials);
+      InvalidCredentials,
+      'Credentials were not correct',
+    );
     expect(plainHasher.verified).toEqual([undefined]);
   });
 
   it('refuses a wrong password', async () => {
     const { users } = await loggedIn();
-    await expect(
+    await expectRejection(
       login({ username: 'ann', password: 'wrong password' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60 }),
-    ).rejects.toBeInstanceOf(InvalidCredentials);
+      InvalidCredentials,
+      'Credentials were not correct',
+    );
   });
 });
 
@@ -105,16 +110,18 @@ describe('authenticate', () => {
 
   it('prefers the token header to the session cookie', async () => {
     const { credentials, result } = await loggedIn();
-    await expect(
+    await expectRejection(
       authenticate(presented({ authorization: 'Token nope', sessionId: result.sessionId }), { credentials, now }),
-    ).rejects.toEqual(new NotAuthenticated('Invalid token.'));
+      NotAuthenticated,
+      'Invalid token.',
+    );
   });
 
   it.each([
     ['Token', 'Invalid token header. No credentials provided.'],
     ['Token a b', 'Invalid token header. Token string should not contain spaces.'],
   ])('refuses the header %j', async (authorization, message) => {
-    await expect(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now })).rejects.toEqual(new NotAuthenticated(message));
+    await expectRejection(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now }), NotAuthenticated, message);
   });
 
   it('falls through other schemes to the session', async () => {
@@ -128,21 +135,31 @@ describe('authenticate', () => {
     await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now })).resolves.toMatchObject({ via: 'session' });
   });
 
-  it('demands the matching CSRF token on unsafe methods', async () => {
+  it('refuses an unsafe method by session without a CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const unsafe = { sessionId: result.sessionId, unsafeMethod: true };
-    await expect(authenticate(presented(unsafe), { credentials, now })).rejects.toEqual(new CsrfFailed('CSRF token missing.'));
-    await expect(authenticate(presented({ ...unsafe, csrfHeader: 'wrong' }), { credentials, now })).rejects.toEqual(
-      new CsrfFailed('CSRF token incorrect.'),
-    );
-    await expect(authenticate(presented({ ...unsafe, csrfHeader: result.csrfToken }), { credentials, now })).resolves.toMatchObject({ via: 'session' });
+    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true }), { credentials, now });
+    await expectRejection(attempt, CsrfFailed, 'CSRF Failed: CSRF token missing.');
+  });
+
+  it('refuses an unsafe method by session with a wrong CSRF token', async () => {
+    const { credentials, result } = await loggedIn();
+    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: 'wrong' }), { credentials, now });
+    await expectRejection(attempt, CsrfFailed, 'CSRF Failed: CSRF token incorrect.');
+  });
+
+  it('accepts an unsafe method by session with the matching CSRF token', async () => {
+    const { credentials, result } = await loggedIn();
+    const principal = await authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: result.csrfToken }), { credentials, now });
+    expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
   });
 
   it('ignores an expired session', async () => {
     const { credentials, result } = await loggedIn();
     const later = new Date(now.getTime() + 61_000);
-    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now: later })).rejects.toEqual(
-      new NotAuthenticated('Authentication credentials were not provided.'),
+    await expectRejection(
+      authenticate(presented({ sessionId: result.sessionId }), { credentials, now: later }),
+      NotAuthenticated,
+      'Authentication credentials were not provided.',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TemporarilyUnavailable } from '../../functions/domain/errors';
 import { isTransient, withRetries } from '../../functions/store/retry';
+import { expectRejection } from './expect-error';
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
@@ -33,12 +34,14 @@ describe('transient failures', () => {
 
   it('gives up after the bounded attempts as TemporarilyUnavailable', async () => {
     let calls = 0;
-    await expect(
+    await expectRejection(
       withRetries(async () => {
         calls += 1;
         throw named('ThrottlingException');
       }, fast),
-    ).rejects.toBeInstanceOf(TemporarilyUnavailable);
+      TemporarilyUnavailable,
+      'The service is busy; nothing was changed. Retry shortly.',
+    );
     expect(calls).toBe(3);
   });
 
