@@ -122,7 +122,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     await waitUntilListening(port, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -21,7 +21,9 @@ export function createClients(options: ClientOptions = {}): DynamoDbClients {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     // The SDK retries throttling and 5xx itself; a few attempts keep tail latency bounded.
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    // A call that outlasts its timeout fails (and is retried or answered 503) instead of
+    // hanging on with a warning.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   });
   const document = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   return { base, document };
