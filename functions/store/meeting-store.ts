@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrentModification, SlotConflict, SlotUnavailable, tooManyChanges } from '../domain/errors';
 import type { Meeting } from '../domain/model';
 import type { MeetingPage, MeetingRange, MeetingStore, PageRequest } from '../domain/ports';
@@ -40,7 +41,7 @@ export class DynamoMeetingStore implements MeetingStore {
     const hours = meeting.participants.map((participant) => this.takeHour(meeting, participant));
     try {
       await this.table.transact([
-        { Put: { TableName, Item: toMeetingItem(meeting), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName, Item: toMeetingItem(meeting, randomUUID()), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...hours,
         ...guestsOf(meeting).map((guest) => ({ Put: { TableName, Item: toMembershipItem(meeting, guest) } })),
       ]);
@@ -93,11 +94,12 @@ export class DynamoMeetingStore implements MeetingStore {
     const removedGuests = guestsOf(before).filter((guest) => !guestsAfter.has(guest.id));
     const writtenGuests = guestsOf(after).filter((guest) => reindexed || !guestsBefore.has(guest.id));
 
+    const writeId = randomUUID();
     const items = [
       {
         Put: {
           TableName,
-          Item: toMeetingItem(after),
+          Item: toMeetingItem(after, writeId),
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': before.version },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -121,10 +123,10 @@ export class DynamoMeetingStore implements MeetingStore {
     } catch (error) {
       const failures = failedConditions(error);
       if (!failures) throw error;
-      // A retry of this very change, applied before its answer was lost, finds the
-      // meeting already at the new version with this change's timestamp.
+      // A retry of this very attempt, applied before its answer was lost, finds the
+      // meeting written with this attempt's tag.
       const meetingNow = failures.find((failure) => failure.index === 0)?.existing;
-      if (meetingNow && Number(meetingNow.version) === after.version && meetingNow.modified === after.modified) return;
+      if (meetingNow?.writeId === writeId) return;
       // A stale version (or an hour no longer ours) means someone changed the meeting first.
       const takenFailure = failures.find((failure) => failure.index >= 1 && failure.index <= taken.length);
       if (failures.some((failure) => failure.index === 0 || failure.index > taken.length) || !takenFailure) {

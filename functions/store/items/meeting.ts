@@ -32,7 +32,13 @@ export function memberIndex(userId: string, status: string, timeSlot: string, me
   };
 }
 
-export function toMeetingItem(meeting: Meeting) {
+/**
+ * The meeting item. `writeId` tags the write attempt that puts it (the same across the
+ * retries of one attempt, different for every other): a retry that finds the meeting
+ * already written recognises its own success by it, never by version and timestamp,
+ * which two concurrent changes can share.
+ */
+export function toMeetingItem(meeting: Meeting, writeId: string) {
   const timeSlot = formatSlot(meeting.slot);
   return {
     ...meetingKey(meeting.id),
@@ -48,6 +54,7 @@ export function toMeetingItem(meeting: Meeting) {
     version: meeting.version,
     created: meeting.created,
     modified: meeting.modified,
+    writeId,
   };
 }
 
