@@ -75,7 +75,7 @@ export async function changeMeeting(
   if (input.title !== undefined) after.title = input.title;
   if (input.description !== undefined) after.description = input.description;
   if (input.status !== undefined) after.status = input.status;
-  if (input.time_slot !== undefined) after.slot = readTimeSlot(input.time_slot, deps.zone);
+  if (input.time_slot !== undefined) after.slot = readTimeSlot(input.time_slot, deps.zone, deps.now);
   if (input.participants !== undefined) {
     if (!lookup) throw new BusinessRuleViolation(ruleMessages.organiserRemoved);
     const resolved = await lookup;

@@ -6,7 +6,7 @@ import { ulid } from 'ulid';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { Meeting } from './model';
 import type { MeetingStore, UserStore } from './ports';
-import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot } from './time';
+import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot, today } from './time';
 import type { PublicUser } from './users';
 import { emailList, messages, parseFields, text, typeMessage } from './validation';
 
@@ -14,12 +14,16 @@ export const TITLE_MAX = 60;
 export const DESCRIPTION_MAX = 500;
 /** Participants of one meeting, organiser included. */
 export const MAX_PARTICIPANTS = 50;
+/** How far ahead a meeting may be booked, in years, and the earliest date a slot may name. */
+export const HORIZON_YEARS = 10;
+export const EARLIEST_DATE = '1970-01-01';
 
 export type { Meeting, MeetingStatus } from './model';
 
 export const timeSlotMessages = {
   format: 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DD hh:mm:ss, YYYY-MM-DDThh:mm:ss[+HH:MM|-HH:MM|Z].',
   nonexistent: (zone: string) => `Invalid datetime for the timezone "${zone}".`,
+  outsideHorizon: `Time slots must fall between ${EARLIEST_DATE} and ${HORIZON_YEARS} years from today.`,
 } as const;
 
 const newMeetingSchema = z.object({
@@ -31,15 +35,25 @@ const newMeetingSchema = z.object({
 
 /**
  * Reads a time slot in the service zone, or throws the contract's error: a field error
- * for an unreadable value, the hourly rule for a time off the hour.
+ * for an unreadable value or one outside the horizon (from 1970 to 10 years ahead, after
+ * conversion to the zone: an offset can push `9999-12-31` into year 10000, which no key,
+ * list or change could handle), the hourly rule for a time off the hour.
  */
-export function readTimeSlot(value: string, zone: string): Slot {
+export function readTimeSlot(value: string, zone: string, now: Date): Slot {
   const parsed = parseTimeSlot(value, zone);
   if (!parsed.ok) {
     throw ValidationFailed.field('time_slot', parsed.reason === 'format' ? timeSlotMessages.format : timeSlotMessages.nonexistent(zone));
   }
   if (!parsed.wholeHour) throw new BusinessRuleViolation(ruleMessages.hourlyOnly);
+  if (!withinHorizon(parsed.slot.date, zone, now)) throw ValidationFailed.field('time_slot', timeSlotMessages.outsideHorizon);
   return parsed.slot;
+}
+
+/** Whether a date lies in the bookable horizon: from 1970-01-01 to 10 years after today. */
+function withinHorizon(date: string, zone: string, now: Date): boolean {
+  const current = today(zone, now);
+  const last = `${String(Number(current.slice(0, 4)) + HORIZON_YEARS).padStart(4, '0')}${current.slice(4)}`;
+  return /^\d{4}-/.test(date) && date >= EARLIEST_DATE && date <= last;
 }
 
 /** The slot must not have begun. */
@@ -79,7 +93,7 @@ export async function bookMeeting(
   deps: { meetings: MeetingStore; users: UserStore; caller: PublicUser; zone: string; now: Date },
 ): Promise<Meeting> {
   const input = parseFields(newMeetingSchema, body);
-  const slot = readTimeSlot(input.time_slot, deps.zone);
+  const slot = readTimeSlot(input.time_slot, deps.zone, deps.now);
   requireFuture(slot, deps.zone, deps.now);
   const participants = await resolveParticipants(deps.caller, input.participants, deps.users);
   const stamp = deps.now.toISOString();
