@@ -93,6 +93,13 @@ export class TemporarilyUnavailable extends DomainError {
   }
 }
 
+/** The storage refused the request as invalid (input no check above it caught): 400, never 500. */
+export class UnservableRequest extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super('This request cannot be served as asked; check its parameters.', { cause: options?.cause });
+  }
+}
+
 /** Blocking an hour that holds one of the user's active meetings. */
 export class HourAlreadyBooked extends BusinessRuleViolation {
   constructor(readonly hour: number) {

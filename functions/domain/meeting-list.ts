@@ -12,6 +12,9 @@ import type { PublicUser } from './users';
 
 export const PAGE_SIZE = 10;
 export const MAX_LIMIT = 100;
+/** The deepest a listing may be read by position: larger offsets and pages are refused (400). */
+export const MAX_OFFSET = 100_000;
+export const MAX_PAGE = MAX_OFFSET / PAGE_SIZE;
 
 const pagingParameters = ['page', 'limit', 'offset', 'cursor'];
 
@@ -24,15 +27,19 @@ function positiveInteger(value: string | undefined): number | undefined {
   return number > 0 ? number : undefined;
 }
 
+const atMost = (max: number) => `Ensure this value is less than or equal to ${max}.`;
+
 function readStyle(params: Record<string, string | undefined>): Style {
   if (params.page !== undefined) {
     const page = params.page === 'last' ? undefined : positiveInteger(params.page);
     if (page === undefined) throw new NotFound('Invalid page.');
+    if (page > MAX_PAGE) throw ValidationFailed.field('page', atMost(MAX_PAGE));
     return { kind: 'page', page };
   }
   if (params.limit !== undefined || params.offset !== undefined) {
     const limit = Math.min(positiveInteger(params.limit) ?? PAGE_SIZE, MAX_LIMIT);
     const offset = params.offset !== undefined && /^\d+$/.test(params.offset.trim()) ? Number(params.offset) : 0;
+    if (offset > MAX_OFFSET) throw ValidationFailed.field('offset', atMost(MAX_OFFSET));
     return { kind: 'offset', offset, limit };
   }
   return { kind: 'cursor', request: { kind: 'cursor', cursor: params.cursor || undefined, limit: PAGE_SIZE } };
@@ -58,6 +65,9 @@ function readRange(params: Record<string, string | undefined>, userId: string, z
     status,
     from: dates.from ? `${dates.from} 00:00:00` : formatSlot(firstUnbegunSlot(zone, now)),
     to: dates.to ? `${dates.to} 23:00:00` : undefined,
+    // The filters as asked: a cursor is honoured only under the filters it was issued for
+    // (the default `from`, "now", moves on: a cursor outlives it).
+    filters: JSON.stringify([status ?? null, dates.from ?? null, dates.to ?? null]),
   };
 }
 

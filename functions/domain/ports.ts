@@ -48,6 +48,8 @@ export interface MeetingRange {
   from: string;
   /** Highest time slot; open-ended when absent. */
   to?: string;
+  /** The filters as the caller gave them; a cursor is valid only under the same ones. */
+  filters: string;
 }
 
 /** A page by position, or by an opaque cursor from an earlier page. */

@@ -17,6 +17,7 @@ import {
   PermissionDenied,
   TemporarilyUnavailable,
   Throttled,
+  UnservableRequest,
   ValidationFailed,
 } from '../domain/errors';
 import { HttpError } from './http-error';
@@ -47,6 +48,7 @@ answer(NotFound, (error) => json(404, { detail: error.message }));
 answer(Throttled, (error) => json(429, { detail: error.message }, { headers: { 'retry-after': String(error.retryAfterSeconds) } }));
 answer(ConcurrentModification, (error) => json(409, { detail: error.message }));
 answer(TemporarilyUnavailable, (error) => json(503, { detail: error.message }, { headers: { 'retry-after': '1' } }));
+answer(UnservableRequest, (error) => json(400, { detail: error.message }));
 answer(HttpError, (error) => json(error.statusCode, { detail: error.detail }, { headers: error.headers }));
 
 /**

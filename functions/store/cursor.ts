@@ -9,6 +9,8 @@ import { isMeetingPartition } from './items/meeting';
 export interface CursorPosition {
   direction: 'after' | 'before';
   key: Record<string, string>;
+  /** The listing's filters as the caller gave them when the cursor was issued. */
+  filters: string;
 }
 
 /** The index a listing reads: its partition (name and this user's value) and sort key name. */
@@ -21,12 +23,15 @@ export interface ListingIndex {
 const KEY_VALUE_MAX = 512;
 
 export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.direction === 'after' ? 'a' : 'b', position.key]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify([position.direction === 'after' ? 'a' : 'b', position.key, position.filters]), 'utf8').toString(
+    'base64url',
+  );
 }
 
-export function decodeCursor(cursor: string, index: ListingIndex): CursorPosition {
+/** The cursor's position, if it names an entry of this listing under the same filters; NotFound otherwise. */
+export function decodeCursor(cursor: string, index: ListingIndex, filters: string): CursorPosition {
   try {
-    const [direction, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, Record<string, unknown>];
+    const [direction, key, issuedFor] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, Record<string, unknown>, unknown];
     // Exactly the four keys of an index entry of this listing, each short.
     const names = Object.keys(key ?? {}).sort();
     const expected = ['pk', 'sk', index.partitionName, index.sortName].sort();
@@ -35,8 +40,8 @@ export function decodeCursor(cursor: string, index: ListingIndex): CursorPositio
       names.every((name, position) => name === expected[position]) &&
       Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= KEY_VALUE_MAX) &&
       isMeetingPartition(String(key.pk));
-    if ((direction === 'a' || direction === 'b') && wellFormed && key[index.partitionName] === index.partitionValue) {
-      return { direction: direction === 'a' ? 'after' : 'before', key: key as Record<string, string> };
+    if ((direction === 'a' || direction === 'b') && wellFormed && key[index.partitionName] === index.partitionValue && issuedFor === filters) {
+      return { direction: direction === 'a' ? 'after' : 'before', key: key as Record<string, string>, filters };
     }
   } catch {
     // fall through: any unreadable cursor is simply invalid

@@ -5,7 +5,7 @@ import type { MeetingPage, MeetingRange, MeetingStore, PageRequest } from '../do
 import { formatSlot } from '../domain/time';
 import type { PublicUser } from '../domain/users';
 import { failedConditions } from './cancellation';
-import { decodeCursor, encodeCursor, type ListingIndex } from './cursor';
+import { type CursorPosition, decodeCursor, encodeCursor, type ListingIndex } from './cursor';
 import { hourKey, meetingHourItem } from './items/day';
 import type { StoredItem } from './items/item';
 import {
@@ -27,6 +27,28 @@ function holders(meeting: Meeting): PublicUser[] {
 }
 
 const guestsOf = (meeting: Meeting) => meeting.participants.filter((participant) => participant.id !== meeting.organiser.id);
+
+/** The sort-key range of a listing's query. */
+interface SortBounds {
+  name: string;
+  from: string;
+  to: string | undefined;
+}
+
+/**
+ * Where a page from `position` starts, given the listing's range now. A cursor issued under
+ * the same filters can still lie outside it, because the default range starts "now" and
+ * moves on: continuing past a position the range has left behind starts at the range's
+ * edge (undefined: no start key); going towards it gives an empty page. DynamoDB would
+ * refuse a start key outside the query's range.
+ */
+function startWithin(position: CursorPosition, bounds: SortBounds): CursorPosition | undefined | 'empty' {
+  const sortKey = position.key[bounds.name] ?? '';
+  const belowRange = sortKey < bounds.from;
+  const aboveRange = bounds.to !== undefined && sortKey > bounds.to;
+  if (position.direction === 'after') return aboveRange ? 'empty' : belowRange ? undefined : position;
+  return belowRange ? 'empty' : aboveRange ? undefined : position;
+}
 
 export class DynamoMeetingStore implements MeetingStore {
   constructor(private readonly table: Table) {}
@@ -138,13 +160,14 @@ export class DynamoMeetingStore implements MeetingStore {
   }
 
   /** The index and key range of a listing; undefined when the range is empty. */
-  private rangeQuery(range: MeetingRange): { query: TableQuery; index: ListingIndex } | undefined {
+  private rangeQuery(range: MeetingRange): { query: TableQuery; index: ListingIndex; bounds: SortBounds } | undefined {
     if (range.to !== undefined && range.to < range.from) return undefined;
     const [byTime, byStatusTime] = tableDefinition.globalSecondaryIndexes;
     const definition = range.status ? byStatusTime : byTime;
     const partitionValue = range.status ? memberStatusPartition(range.userId, range.status) : memberPartition(range.userId);
     return {
       index: { partitionName: definition.partitionKey, partitionValue, sortName: definition.sortKey },
+      bounds: { name: definition.sortKey, from: range.from, to: range.to !== undefined ? `${range.to}#~` : undefined },
       query: {
         IndexName: definition.indexName,
         KeyConditionExpression: range.to !== undefined ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk AND #sk >= :from',
@@ -171,21 +194,23 @@ export class DynamoMeetingStore implements MeetingStore {
       hasPrevious = request.offset > 0;
       entries = entries.slice(0, request.limit);
     } else {
-      const position = request.cursor ? decodeCursor(request.cursor, listing.index) : undefined;
+      const position = request.cursor ? decodeCursor(request.cursor, listing.index, range.filters) : undefined;
+      const start = position && startWithin(position, listing.bounds);
+      if (start === 'empty') return { meetings: [], hasNext: false, hasPrevious: false };
       const forward = position?.direction !== 'before';
-      entries = await this.table.queryUpTo({ ...listing.query, ScanIndexForward: forward }, request.limit + 1, position?.key);
+      entries = await this.table.queryUpTo({ ...listing.query, ScanIndexForward: forward }, request.limit + 1, start?.key);
       const more = entries.length > request.limit;
       entries = entries.slice(0, request.limit);
       if (!forward) entries.reverse();
-      hasNext = forward ? more : true;
-      hasPrevious = forward ? position !== undefined : more;
+      hasNext = forward ? more : start !== undefined;
+      hasPrevious = forward ? start !== undefined : more;
     }
     const first = entries[0] as Record<string, string> | undefined;
     const last = entries[entries.length - 1] as Record<string, string> | undefined;
     return {
       meetings: await this.readMeetings(entries.map((entry) => meetingIdOf(entry.pk))),
-      before: first ? encodeCursor({ direction: 'before', key: first }) : undefined,
-      after: last ? encodeCursor({ direction: 'after', key: last }) : undefined,
+      before: first ? encodeCursor({ direction: 'before', key: first, filters: range.filters }) : undefined,
+      after: last ? encodeCursor({ direction: 'after', key: last, filters: range.filters }) : undefined,
       hasNext: hasNext && entries.length > 0,
       hasPrevious: hasPrevious && entries.length > 0,
     };

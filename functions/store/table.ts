@@ -16,7 +16,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { TemporarilyUnavailable } from '../domain/errors';
+import { TemporarilyUnavailable, UnservableRequest } from '../domain/errors';
 import type { Key, StoredItem } from './items/item';
 import { defaultRetry, isTransient, type RetryOptions, withRetries } from './retry';
 
@@ -107,12 +107,12 @@ export class Table {
 
   /** One transaction, retried while it fails for transient reasons. */
   async transact(items: readonly TransactItem[]): Promise<void> {
-    await withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: [...items] })), this.retry);
+    await read(() => withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: [...items] })), this.retry));
   }
 
   /** One Update, retried while it fails for transient reasons. */
   async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
-    await withRetries(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name })), this.retry);
+    await read(() => withRetries(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name })), this.retry));
   }
 
   /** Deletes the keys in batches, re-sending unprocessed ones, in the given order. */
@@ -130,11 +130,16 @@ export class Table {
   }
 }
 
-/** Runs a read; a transient failure that outlasted the SDK's own retries is TemporarilyUnavailable. */
+/**
+ * Runs a call: a transient failure that outlasted the SDK's own retries is
+ * TemporarilyUnavailable; a request DynamoDB refuses as invalid is UnservableRequest (400).
+ */
 async function read<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw isTransient(error) ? new TemporarilyUnavailable({ cause: error }) : error;
+    if (isTransient(error)) throw new TemporarilyUnavailable({ cause: error });
+    if (error instanceof Error && error.name === 'ValidationException') throw new UnservableRequest({ cause: error });
+    throw error;
   }
 }

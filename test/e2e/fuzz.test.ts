@@ -18,6 +18,7 @@ let token: string;
 let organiserEmail: string;
 let meetingId: string;
 let relogin: () => Promise<void>;
+const genuineCursors: string[] = [];
 
 beforeAll(async () => {
   server = await startLocalServer({ BCRYPT_ROUNDS: '4' });
@@ -42,6 +43,21 @@ beforeAll(async () => {
   expect(booked.status).toBe(201);
   expect(booked.body.response).toMatchObject({ time_slot: `${day} 10:00:00`, participants: [me.user.email, guest.user.email], status: 'active' });
   meetingId = booked.body.response.id;
+  // Enough meetings for every listing to page, and genuine cursors from several of them:
+  // the fuzz replays these under other filters and offsets.
+  for (const hour of [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]) {
+    const more = await request('POST', '/api/event/', { headers: me.auth, body: { title: 'Page', time_slot: `${day} ${hour}:00:00`, participants: [] } });
+    expect(more.status).toBe(201);
+  }
+  for (const filters of ['', `?from=${day}`, `?status=active`, `?from=${day}&to=${day}`, `?to=${day}`]) {
+    const page = await request('GET', `/api/event/${filters}`, { headers: me.auth });
+    expect(page.status).toBe(200);
+    const next = new URL(page.body.next).searchParams.get('cursor')!;
+    genuineCursors.push(next);
+    const second = await request('GET', `/api/event/${filters ? `${filters}&` : '?'}cursor=${next}`, { headers: me.auth });
+    expect(second.status).toBe(200);
+    genuineCursors.push(new URL(second.body.previous).searchParams.get('cursor')!);
+  }
 });
 afterAll(async () => {
   await server?.stop();
@@ -77,9 +93,20 @@ const target = fc.oneof({ arbitrary: routeRequest, weight: 5 }, { arbitrary: str
 const cursor = fc
   .tuple(fc.constantFrom('a', 'b', 'x'), fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'other'), weirdStrings, { maxKeys: 5 }))
   .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url'));
+// Real cursors of this user's listings (collected in beforeAll), to replay under any filters.
+const genuineCursor = fc.nat().map((index) => genuineCursors[index % Math.max(1, genuineCursors.length)] ?? 'none');
+const numbers = fc.oneof(
+  fc.nat().map(String),
+  fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String),
+  fc.constantFrom('0', '-1', '1e5', '100000', '100001', '10000', '10001', '9007199254740993', '99999999999999999999'),
+);
+const dates = fc.oneof(
+  fc.date({ min: new Date('1960-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)),
+  fc.constantFrom(day, '9999-12-31', '0001-01-01'),
+);
 const query = fc.dictionary(
   fc.constantFrom('date', 'user', 'page', 'limit', 'offset', 'cursor', 'status', 'from', 'to', 'x'),
-  fc.oneof(weirdStrings, cursor),
+  fc.oneof(weirdStrings, cursor, genuineCursor, numbers, dates),
   { maxKeys: 4 },
 );
 const headers = fc.record(

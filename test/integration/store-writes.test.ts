@@ -1,7 +1,7 @@
 import { ConcurrentModification } from '../../functions/domain/errors';
 import type { Meeting } from '../../functions/domain/model';
 import { services } from '../../functions/services';
-import { freshDate, signedInUser } from '../support/api';
+import { call, freshDate, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
 
 /** A meeting of one user, written straight through the store. */
@@ -49,5 +49,22 @@ describe('a change recognises only its own earlier success', () => {
       expect((await services().meetings.get(before.id))?.title).toBe(won[0]);
       expect(await integrityOf({ userIds: [before.organiser.id] })).toEqual([]);
     }
+  });
+});
+
+describe('input the engine refuses', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('answers 400, not 500, when DynamoDB refuses a request as invalid', async () => {
+    const me = await signedInUser('engine400');
+    const client = services().documentClient;
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    jest.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }) =>
+      command.constructor.name === 'QueryCommand'
+        ? Promise.reject(Object.assign(new Error('The provided starting key is outside query boundaries'), { name: 'ValidationException' }))
+        : send(command)) as never);
+    const response = await call('GET', '/api/event/', { headers: me.auth });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ detail: 'This request cannot be served as asked; check its parameters.' });
   });
 });
