@@ -96,7 +96,8 @@ export function createApiServer(): Server {
       const event = toApiGatewayEvent(
         { method, url, headers: request.headers, body, sourceIp: request.socket.remoteAddress },
         { routeKey: target.routeKey, pathParameters: target.pathParameters },
-        request.headers.host ?? 'localhost',
+        // The API's own domain, as API Gateway would give it: never the client's Host header.
+        `localhost:${request.socket.localPort}`,
       );
       const handler = await loadHandler(target.module);
       const metrics: CallMetrics = { calls: 0, readUnits: 0, writeUnits: 0 };

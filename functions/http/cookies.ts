@@ -2,6 +2,7 @@
  * Cookies as API Gateway's payload 2.0 carries them: `event.cookies` is a list of
  * `name=value`, and a result's `cookies` become one Set-Cookie header each.
  */
+import { servedLocally } from './responses';
 import type { ApiEvent } from './types';
 
 export const SESSION_COOKIE = 'sessionid';
@@ -19,10 +20,8 @@ export function readCookie(event: ApiEvent, name: string): string | undefined {
   return undefined;
 }
 
-/** Served over HTTPS: in AWS always; locally only behind a TLS proxy that says so. */
-function isHttps(event: ApiEvent): boolean {
-  return (event.headers?.['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
-}
+/** Cookies are Secure everywhere but on the local runtime's plain HTTP (never decided by a header). */
+const isHttps = (event: ApiEvent) => !servedLocally(event);
 
 function cookie(name: string, value: string, attributes: string[], secure: boolean): string {
   return [`${name}=${value}`, 'Path=/', ...attributes, 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');

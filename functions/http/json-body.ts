@@ -1,6 +1,6 @@
 /**
  * The JSON object body, parsed by `@middy/http-json-body-parser` inside the contract's
- * answers: 413 over 64 KiB, 415 for a non-JSON content type, 400 for malformed JSON, a
+ * answers: 413 over 64 KiB, 415 for a body without a JSON content type, 400 for malformed JSON, a
  * body that is not an object, or one nested deeper than any field needs. An empty body
  * reads as `{}`, so missing fields are reported field by field.
  */
@@ -54,8 +54,9 @@ export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult> {
         event.jsonBody = {};
         return;
       }
-      const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (contentType && contentType !== 'application/json' && !contentType.endsWith('+json')) {
+      // A body must say it is JSON: one without a type could come from a cross-site form.
+      const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
         throw new HttpError(415, `Unsupported media type "${contentType}" in request.`);
       }
       try {

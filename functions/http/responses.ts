@@ -26,10 +26,21 @@ export function json(statusCode: number, body: unknown, extras: ResponseExtras =
   };
 }
 
-/** The absolute URL of the request's path, as the client reached it. */
-export function absolutePath(event: { headers?: Record<string, string | undefined>; rawPath: string; requestContext: { domainName: string } }): string {
-  const headers = event.headers ?? {};
-  const scheme = (headers['x-forwarded-proto'] ?? 'http').split(',')[0]!.trim();
-  const host = headers.host ?? event.requestContext.domainName;
-  return `${scheme}://${host}${event.rawPath}`;
+type RequestOrigin = { requestContext: { domainName: string } };
+
+/** The local runtime serves on a loopback name; API Gateway on its own (or a custom) domain. */
+const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/** Whether the request reached the local runtime (plain HTTP on loopback) rather than AWS. */
+export function servedLocally(event: RequestOrigin): boolean {
+  return loopback.test(event.requestContext.domainName);
+}
+
+/**
+ * The absolute URL of the request's path on the API's own domain (`requestContext.domainName`,
+ * set by API Gateway, or by the local runtime from its own address): never from `Host` or
+ * `X-Forwarded-*`, which a client writes. HTTPS everywhere but the local runtime.
+ */
+export function absolutePath(event: RequestOrigin & { rawPath: string }): string {
+  return `${servedLocally(event) ? 'http' : 'https'}://${event.requestContext.domainName}${event.rawPath}`;
 }

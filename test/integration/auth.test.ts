@@ -106,15 +106,27 @@ describe('login', () => {
     expect(csrf).not.toMatch(/HttpOnly/);
   });
 
-  it('marks cookies Secure when served over HTTPS', async () => {
+  it('marks cookies Secure outside the local runtime, whatever the request says', async () => {
     const candidate = uniqueUser('secure');
     await call('POST', '/api/user/sign_up/', { body: candidate });
     const response = await call('POST', '/api/user/login/', {
       body: { username: candidate.username, password: candidate.password },
-      headers: { 'x-forwarded-proto': 'https' },
+      headers: { 'x-forwarded-proto': 'http' },
+      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
     });
     expect(response.setCookies).toHaveLength(2);
     for (const line of response.setCookies) expect(line).toMatch(/; Secure/);
+  });
+
+  it('leaves Secure off on the local runtime even when a header claims HTTPS', async () => {
+    const candidate = uniqueUser('insecure');
+    await call('POST', '/api/user/sign_up/', { body: candidate });
+    const response = await call('POST', '/api/user/login/', {
+      body: { username: candidate.username, password: candidate.password },
+      headers: { 'x-forwarded-proto': 'https' },
+      domainName: 'localhost:3000',
+    });
+    for (const line of response.setCookies) expect(line).not.toMatch(/Secure/);
   });
 
   it('answers a wrong password and an unknown user alike', async () => {

@@ -22,6 +22,8 @@ export interface CallOptions {
   cookies?: Record<string, string>;
   /** The caller's address as API Gateway reports it. @default 127.0.0.1 */
   sourceIp?: string;
+  /** The API's own domain (`requestContext.domainName`). @default localhost, the local runtime's */
+  domainName?: string;
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -48,6 +50,7 @@ export async function call(method: string, url: string, options: CallOptions = {
       routeKey: match.kind === 'route' ? `${method} ${match.route.path}` : '$default',
       pathParameters: match.kind === 'route' ? match.pathParameters : undefined,
     },
+    options.domainName,
   );
   const result = fromHandlerResult(await handler(event, localContext(module)));
   const text = result.body.toString('utf8');
