@@ -66,6 +66,12 @@ export const settings = {
   dynamoDbMetrics: setting('DYNAMODB_METRICS', '`1` adds the DynamoDB calls and units of each request to local answers (for the benchmark)', '0', flag),
   port: setting('PORT', 'local server port', '3000', integer(0, 65_535)),
   host: setting('HOST', 'local server address', '127.0.0.1', text),
+  localAccessKey: setting(
+    'DYNAMODB_LOCAL_ACCESS_KEY',
+    'the access key naming the local runtime\'s database in its DynamoDB Local (random per run, or kept in `DATA_DIR/.access-key`)',
+    '',
+    text,
+  ),
   dataDir: setting('DATA_DIR', 'folder where DynamoDB Local keeps its data between runs (in memory when empty)', '', text),
 } as const;
 

@@ -3,6 +3,7 @@
  * the end-to-end tests and the benchmark.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from './dynamodb-local';
 
@@ -10,6 +11,8 @@ export interface LocalServer {
   url: string;
   /** The port the server was told to use (`PORT`). */
   port: number;
+  /** The access key naming the server's database in its DynamoDB Local. */
+  accessKeyId: string;
   /** The DynamoDB Local endpoint the server started. */
   dynamoDbEndpoint: string;
   process: ChildProcess;
@@ -28,7 +31,8 @@ export function runLocalMain(env: Record<string, string>): ChildProcess {
 
 export async function startLocalServer(env: Record<string, string> = {}): Promise<LocalServer> {
   const port = await freePort();
-  const child = runLocalMain({ PORT: String(port), ...env });
+  const accessKeyId = env.DYNAMODB_LOCAL_ACCESS_KEY ?? `server${randomBytes(8).toString('hex')}`;
+  const child = runLocalMain({ PORT: String(port), DYNAMODB_LOCAL_ACCESS_KEY: accessKeyId, ...env });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -52,6 +56,7 @@ export async function startLocalServer(env: Record<string, string> = {}): Promis
   return {
     url: ready[1] as string,
     port,
+    accessKeyId,
     dynamoDbEndpoint: ready[2] as string,
     process: child,
     output: () => output,

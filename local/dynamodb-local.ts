@@ -3,7 +3,8 @@
  * with Java, telemetry off, and waits until it answers.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -95,6 +96,20 @@ async function stopJvm(child: ChildProcess, { graceMs = 20_000, killWaitMs = 10_
   throw new Error(`DynamoDB Local (pid ${child.pid}) did not exit within ${graceMs + killWaitMs} ms of SIGTERM and SIGKILL`);
 }
 
+/**
+ * The access key that names the local runtime's database in DynamoDB Local: random per
+ * run, or kept (owner-only) in the data directory so that data persisted there stays
+ * reachable on the next run. Known only to the server and the tools that read the file.
+ */
+export function localAccessKey(dataDir?: string): string {
+  if (!dataDir) return `local${randomBytes(16).toString('hex')}`;
+  const file = join(dataDir, '.access-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `local${randomBytes(16).toString('hex')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {
   if (!javaAvailable()) throw new JavaMissingError();
   const port = options.port ?? (await freePort());
@@ -105,7 +120,9 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     join(dir, 'DynamoDBLocal.jar'),
     '-port',
     String(port),
-    '-sharedDb',
+    // No -sharedDb: the engine keeps one database per access key and region, and listens
+    // on every interface (it has no bind option), so the service's tables are reachable
+    // only with the access key the local runtime chose (see `localAccessKey`).
     '-disableTelemetry',
     ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
   ];

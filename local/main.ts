@@ -7,8 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readLocalConfig } from '../functions/config';
-import { JavaMissingError, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
+import { readLocalConfig, readSetting } from '../functions/config';
+import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { createApiServer } from './server';
 import { ensureTable, localClient } from './table';
 
@@ -16,18 +16,22 @@ async function main(): Promise<void> {
   const { port, host, dataDir } = readLocalConfig(process.env);
   process.env.TABLE_NAME ||= 'calendar';
   process.env.AWS_REGION ||= 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID ||= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ||= 'WARN';
   // Outside Lambda, no X-Ray daemon and no CloudWatch: tracing and metrics stay quiet.
   process.env.POWERTOOLS_TRACE_ENABLED ||= 'false';
   process.env.POWERTOOLS_METRICS_DISABLED ||= 'true';
 
+  process.env.AWS_ACCESS_KEY_ID ||= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
   let database: RunningDynamoDb | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
     const directory = dataDir ? resolve(dataDir) : undefined;
     if (directory) mkdirSync(directory, { recursive: true });
+    // The engine's database is named by this key: nobody without it sees the tables.
+    const key = readSetting('localAccessKey', process.env) || localAccessKey(directory);
+    process.env.AWS_ACCESS_KEY_ID = key;
+    process.env.AWS_SECRET_ACCESS_KEY = key;
     database = await startDynamoDbLocal({ dataDir: directory });
     process.env.DYNAMODB_ENDPOINT = database.endpoint;
   }

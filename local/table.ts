@@ -53,11 +53,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
 }
 
-/** A client for DynamoDB Local: any credentials do, but one key and region everywhere. */
-export function localClient(endpoint: string): DynamoDBClient {
+/**
+ * A client for DynamoDB Local. The access key names the database there (tables are per
+ * key and region): the one this process runs with unless another is given.
+ */
+export function localClient(endpoint: string, accessKeyId = process.env.AWS_ACCESS_KEY_ID ?? 'local'): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: process.env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { accessKeyId, secretAccessKey: accessKeyId },
   });
 }

@@ -25,7 +25,7 @@ type Person = Awaited<ReturnType<typeof httpUser>>;
 
 /** Nothing else writes to this server's table while a test runs: every invariant must hold. */
 async function expectIntact(): Promise<void> {
-  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
+  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, accessKeyId: server.accessKeyId, table: 'calendar' })).toEqual([]);
 }
 
 const meeting = (time_slot: string, participants: string[]) => ({ title: 'Race', description: '', time_slot, participants });

@@ -1,6 +1,11 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
+import { localClient } from '../../local/table';
 import { uniqueUser } from '../support/api';
 import { httpClient } from '../support/http-client';
 import { integrityOf } from '../support/integrity';
@@ -16,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // After the concurrent sign-ups: every guard names its user and every user has both.
-  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, table: 'calendar' })).toEqual([]);
+  expect(await integrityOf({ endpoint: server.dynamoDbEndpoint, accessKeyId: server.accessKeyId, table: 'calendar' })).toEqual([]);
   await server?.stop();
 });
 
@@ -111,6 +116,43 @@ async function eventually(condition: () => boolean, ms: number): Promise<boolean
   }
   return true;
 }
+
+describe('its DynamoDB Local, reachable from the network', () => {
+  const tablesSeenWith = async (accessKeyId: string) =>
+    (await localClient(server.dynamoDbEndpoint, accessKeyId).send(new ListTablesCommand({}))).TableNames ?? [];
+
+  it('shows the service\'s table only to a client with the server\'s own access key', async () => {
+    const candidate = uniqueUser('hidden');
+    expect((await request('POST', '/api/user/sign_up/', { body: candidate })).status).toBe(201);
+    expect(await tablesSeenWith(server.accessKeyId)).toEqual(['calendar']);
+    for (const stranger of ['local', 'AKIAIOSFODNN7EXAMPLE', `${server.accessKeyId}0`]) expect(await tablesSeenWith(stranger)).toEqual([]);
+  });
+
+  it('chooses a random key of its own when none is given, and keeps it with persisted data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'calendar-data-'));
+    const first = await startLocalServer({ BCRYPT_ROUNDS: '4', DATA_DIR: dataDir, DYNAMODB_LOCAL_ACCESS_KEY: '' });
+    const key = readFileSync(join(dataDir, '.access-key'), 'utf8').trim();
+    const candidate = uniqueUser('persisted');
+    try {
+      expect(key).toMatch(/^local[0-9a-f]{32}$/);
+      expect(statSync(join(dataDir, '.access-key')).mode & 0o077).toBe(0);
+      expect((await httpClient(() => first.url)('POST', '/api/user/sign_up/', { body: candidate })).status).toBe(201);
+      const seen = await localClient(first.dynamoDbEndpoint, 'local').send(new ListTablesCommand({}));
+      expect(seen.TableNames ?? []).toEqual([]);
+    } finally {
+      await first.stop();
+    }
+    const second = await startLocalServer({ BCRYPT_ROUNDS: '4', DATA_DIR: dataDir, DYNAMODB_LOCAL_ACCESS_KEY: '' });
+    try {
+      const login = await httpClient(() => second.url)('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } });
+      expect(login.status).toBe(200);
+      expect(await localClient(second.dynamoDbEndpoint, key).send(new ListTablesCommand({}))).toMatchObject({ TableNames: ['calendar'] });
+    } finally {
+      await second.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('stopping and starting', () => {
   it('stops DynamoDB Local when it is stopped', async () => {

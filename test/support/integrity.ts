@@ -8,8 +8,10 @@ import { localClient } from '../../local/table';
  * By default the suite's shared table, judged only on `userIds`' items (other tests write
  * there at the same time); or a local server's own table, judged whole.
  */
-export async function integrityOf(options: { userIds?: string[]; endpoint?: string; table?: string } = {}): Promise<string[]> {
-  const client = options.endpoint ? DynamoDBDocumentClient.from(localClient(options.endpoint)) : services().documentClient;
+export async function integrityOf(
+  options: { userIds?: string[]; endpoint?: string; accessKeyId?: string; table?: string } = {},
+): Promise<string[]> {
+  const client = options.endpoint ? DynamoDBDocumentClient.from(localClient(options.endpoint, options.accessKeyId)) : services().documentClient;
   const table = options.table ?? (process.env.TABLE_NAME as string);
   return integrityProblems(await readTable(client, table), options.userIds ? new Set(options.userIds) : undefined);
 }
