@@ -27,6 +27,7 @@ export interface LoginResult {
 
 /** How many attempts a caller gets per window. */
 export interface AttemptLimits {
+  /** Failed logins per (username, source address); beyond it the username's logins slow down. */
   loginsPerUsername: number;
   loginsPerIp: number;
   signUpsPerIp: number;
@@ -68,14 +69,31 @@ export async function signUp(
 }
 
 /**
- * Logs a user in.
+ * How long a login for a username waits before its password is checked, once the
+ * username has failed more often (from anywhere) than one address may fail it: doubling
+ * from 250 ms, at most 4 s. It slows an attack spread over many addresses without ever
+ * refusing the right password from an address that has not failed.
+ */
+export function progressiveDelayMs(usernameFailures: number, perAddressLimit: number): number {
+  const excess = usernameFailures - perAddressLimit;
+  return excess <= 0 ? 0 : Math.min(MAX_LOGIN_DELAY_MS, 250 * 2 ** (excess - 1));
+}
+
+const MAX_LOGIN_DELAY_MS = 4_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Logs a user in (OWASP's guidance on brute force: the guard must not lock a user out).
  * 1. Validate the request's shape.
- * 2. Spend an attempt of the username's and of the source IP's budgets for the window,
- *    atomically, before any password work (429 with Retry-After when one is exhausted);
- *    meanwhile find the user by username.
- * 3. Check the password; an unknown user costs the same bcrypt work and gets the same
- *    answer as a wrong password. A failed attempt stays spent.
- * 4. Issue a new API token, session id and CSRF token; store only their hashes, and give
+ * 2. Spend an attempt of two budgets for the window, atomically, before any password
+ *    work: this (username, source address) pair's and the address's (429 with
+ *    Retry-After when one is exhausted). Meanwhile find the user and read how often the
+ *    username failed in the window from anywhere.
+ * 3. When the username has failed more than one address may, wait (progressive delay):
+ *    slower, never refused.
+ * 4. Check the password; an unknown user costs the same bcrypt work and gets the same
+ *    answer as a wrong password. A failure stays spent and counts against the username.
+ * 5. Issue a new API token, session id and CSRF token; store only their hashes, and give
  *    the attempts back in the same write.
  */
 export async function login(
@@ -89,22 +107,33 @@ export async function login(
     limiter?: AttemptLimiter;
     limits?: AttemptLimits;
     sourceIp?: string;
+    /** Waits the progressive delay. @default a timer */
+    wait?: (ms: number) => Promise<void>;
   },
 ): Promise<LoginResult> {
   const input = parseLogin(body);
+  const name = input.username.toLowerCase();
+  const guard = deps.limiter && deps.limits ? { limiter: deps.limiter, limits: deps.limits } : undefined;
   const budgets: AttemptBudget[] =
-    deps.limiter && deps.limits
+    guard && deps.sourceIp
       ? [
-          { key: `login-user:${input.username.toLowerCase()}`, limit: deps.limits.loginsPerUsername, windowSeconds: LOGIN_WINDOW_SECONDS },
-          ...(deps.sourceIp ? [{ key: `login-ip:${deps.sourceIp}`, limit: deps.limits.loginsPerIp, windowSeconds: LOGIN_WINDOW_SECONDS }] : []),
+          { key: `login-user-ip:${name}|${deps.sourceIp}`, limit: guard.limits.loginsPerUsername, windowSeconds: LOGIN_WINDOW_SECONDS },
+          { key: `login-ip:${deps.sourceIp}`, limit: guard.limits.loginsPerIp, windowSeconds: LOGIN_WINDOW_SECONDS },
         ]
       : [];
-  const [user] = await Promise.all([
+  const usernameFailures: AttemptBudget = { key: `login-user:${name}`, limit: Number.MAX_SAFE_INTEGER, windowSeconds: LOGIN_WINDOW_SECONDS };
+  const [user, , failures] = await Promise.all([
     deps.users.findByUsername(input.username),
-    budgets.length > 0 ? spend(deps.limiter!, budgets, deps.now) : undefined,
+    budgets.length > 0 ? spend(guard!.limiter, budgets, deps.now) : undefined,
+    guard ? guard.limiter.spent(usernameFailures, deps.now) : 0,
   ]);
+  const delay = guard ? progressiveDelayMs(failures, guard.limits.loginsPerUsername) : 0;
+  if (delay > 0) await (deps.wait ?? sleep)(delay);
   const matches = await deps.hasher.verify(input.password, user?.passwordHash);
-  if (!user || !matches) throw new InvalidCredentials();
+  if (!user || !matches) {
+    if (guard) await guard.limiter.record(usernameFailures, deps.now);
+    throw new InvalidCredentials();
+  }
 
   const token = newSecret();
   const sessionId = newSecret();

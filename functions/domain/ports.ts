@@ -128,6 +128,10 @@ export interface AttemptLimiter {
    * spent, or the seconds until the first exhausted budget's window ends.
    */
   spend(budgets: readonly AttemptBudget[], now: Date): Promise<number | undefined>;
+  /** How many attempts of the budget are spent in the window `now` falls in. */
+  spent(budget: AttemptBudget, now: Date): Promise<number>;
+  /** Counts one attempt against the budget, whatever its limit (a failure to remember). */
+  record(budget: AttemptBudget, now: Date): Promise<void>;
 }
 
 export interface Stores {

@@ -14,7 +14,7 @@ export class DynamoCredentialStore implements CredentialStore {
     const TableName = this.table.name;
     await this.table.transact([
       ...credentialItems(grant).map((Item) => ({ Put: { TableName, Item } })),
-      ...(refund?.budgets ?? []).map((budget) => ({ Update: attemptUpdate(TableName, budget, refund!.now, -1) })),
+      ...(refund?.budgets ?? []).map((budget) => ({ Update: attemptUpdate(TableName, budget, refund!.now, 'refund') })),
     ]);
   }
 

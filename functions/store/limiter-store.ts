@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { AttemptBudget, AttemptLimiter } from '../domain/ports';
 import { failedConditions } from './cancellation';
-import { attemptUpdate, windowOf } from './items/attempts';
+import { attemptsKey, attemptUpdate, windowOf } from './items/attempts';
 import type { Table } from './table';
 
 /**
@@ -17,7 +17,7 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
     if (!only) return undefined;
     if (budgets.length === 1) {
       try {
-        const { TableName: _, ...update } = attemptUpdate(this.table.name, only, now, 1);
+        const { TableName: _, ...update } = attemptUpdate(this.table.name, only, now, 'spend');
         await this.table.update(update);
         return undefined;
       } catch (error) {
@@ -26,12 +26,23 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
       }
     }
     try {
-      await this.table.transact(budgets.map((budget) => ({ Update: attemptUpdate(this.table.name, budget, now, 1) })));
+      await this.table.transact(budgets.map((budget) => ({ Update: attemptUpdate(this.table.name, budget, now, 'spend') })));
       return undefined;
     } catch (error) {
       const failures = failedConditions(error);
       if (!failures) throw error;
       return Math.max(...failures.map((failure) => retryAfter(budgets[failure.index]!)));
     }
+  }
+
+  async spent(budget: AttemptBudget, now: Date): Promise<number> {
+    const item = await this.table.get(attemptsKey(budget.key, windowOf(budget, now).start));
+    return Number(item?.attempts ?? 0);
+  }
+
+  async record(budget: AttemptBudget, now: Date): Promise<void> {
+    const { TableName: _, ConditionExpression: __, ...update } = attemptUpdate(this.table.name, budget, now, 'spend');
+    const { ':limit': ___, ...values } = update.ExpressionAttributeValues as Record<string, unknown>;
+    await this.table.update({ ...update, ExpressionAttributeValues: values });
   }
 }

@@ -1,5 +1,6 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { execSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,38 @@ async function eventually(condition: () => boolean, ms: number): Promise<boolean
   }
   return true;
 }
+
+/** A login sent from another loopback address (the server sees it as the source address). */
+function loginFrom(localAddress: string, body: { username: string; password: string }): Promise<number> {
+  const url = new URL('/api/user/login/', server.url);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+describe('the login guard, from real source addresses', () => {
+  it('refuses the address that failed, not the victim logging in from another', async () => {
+    const victim = uniqueUser('victim');
+    expect((await request('POST', '/api/user/sign_up/', { body: victim })).status).toBe(201);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const name = i % 2 === 0 ? victim.username : victim.username.toUpperCase();
+      statuses.push(await loginFrom('127.0.0.2', { username: name, password: `wrong-password-${i}` }));
+    }
+    expect(statuses).toEqual(Array(10).fill(401));
+    expect(await loginFrom('127.0.0.2', { username: victim.username, password: victim.password })).toBe(429);
+    expect(await loginFrom('127.0.0.3', { username: victim.username, password: victim.password })).toBe(200);
+  });
+});
 
 describe('its DynamoDB Local, reachable from the network', () => {
   const tablesSeenWith = async (accessKeyId: string) =>

@@ -1,5 +1,6 @@
 import type { AttemptBudget } from '../../functions/domain/ports';
 import type { AttemptLimiter } from '../../functions/domain/ports';
+import { progressiveDelayMs } from '../../functions/domain/auth';
 import { services } from '../../functions/services';
 import { call, uniqueUser } from '../support/api';
 import { pinClock, setClock, unpinClock } from '../support/clock';
@@ -23,6 +24,9 @@ const oneSecondIn = '2030-06-15T10:00:01.000Z';
 beforeEach(() => pinClock(oneSecondIn));
 afterEach(unpinClock);
 
+// 6 failures against a limit of 3: the slow-down the domain computes (its unit tests pin the curve).
+const LOGIN_DELAY_FLOOR_MS = progressiveDelayMs(6, 3);
+
 let addresses = 0;
 /** An address no other test uses, so each test starts with full budgets. */
 const freshIp = () => `10.${process.pid % 250}.${Math.floor(++addresses / 250)}.${addresses % 250}`;
@@ -35,8 +39,34 @@ async function member(ip: string) {
   return { candidate, login };
 }
 
+describe('the guard cannot be turned against a user', () => {
+  it('refuses only the failing address: the victim logs in from another one', async () => {
+    const attacker = freshIp();
+    const { candidate, login } = await member(attacker);
+    // Failures for the victim in any letter case, all from one address.
+    for (const name of [candidate.username, candidate.username.toUpperCase(), candidate.username]) {
+      expect((await call('POST', '/api/user/login/', { body: { username: name, password: 'wrong-password-1' }, sourceIp: attacker })).status).toBe(401);
+    }
+    expect((await login(candidate.password, attacker)).status).toBe(429);
+    expect((await login(candidate.password, freshIp())).status).toBe(200);
+  });
+
+  it('slows a username attacked from many addresses, never refusing its right password', async () => {
+    const { candidate, login } = await member(freshIp());
+    // 2 addresses x 3 failures: both addresses are spent, the username is past its limit.
+    for (let address = 0; address < 2; address++) {
+      const ip = freshIp();
+      for (let i = 0; i < 3; i++) expect((await login('wrong-password-1', ip)).status).toBe(401);
+      expect((await login('wrong-password-1', ip)).status).toBe(429);
+    }
+    const started = performance.now();
+    expect((await login(candidate.password, freshIp())).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(LOGIN_DELAY_FLOOR_MS);
+  }, 20_000);
+});
+
 describe('the brute-force guard', () => {
-  it('refuses a username\'s logins with 429 and Retry-After after 3 failures, even with the right password', async () => {
+  it('refuses an address\'s logins to a username with 429 and Retry-After after 3 failures, even with the right password', async () => {
     const { candidate, login } = await member(freshIp());
     for (let i = 0; i < 3; i++) expect((await login('wrong-password-1')).status).toBe(401);
     const blocked = await login(candidate.password);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { authenticate, login, signUp } from '../../functions/domain/auth';
+import { authenticate, login, progressiveDelayMs, signUp } from '../../functions/domain/auth';
 import { CsrfFailed, InvalidCredentials, NotAuthenticated } from '../../functions/domain/errors';
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { bcryptHasher } from '../../functions/domain/passwords';
@@ -175,3 +175,15 @@ describe('bcrypt hasher', () => {
   });
 });
 
+
+describe('the progressive login delay', () => {
+  it('is nothing until the username failed more often than one address may', () => {
+    expect([0, 5, 10].map((failures) => progressiveDelayMs(failures, 10))).toEqual([0, 0, 0]);
+  });
+
+  it('doubles from 250 ms with every further failure, up to 4 s', () => {
+    expect([11, 12, 13, 14, 15, 16, 40, 10_000].map((failures) => progressiveDelayMs(failures, 10))).toEqual([
+      250, 500, 1000, 2000, 4000, 4000, 4000, 4000,
+    ]);
+  });
+});

@@ -15,20 +15,24 @@ export function windowOf(budget: AttemptBudget, now: Date): { start: number; end
   return { start, end: start + budget.windowSeconds };
 }
 
-/** The Update that spends (or, with `-1`, refunds) one attempt of a budget. */
-export function attemptUpdate(tableName: string, budget: AttemptBudget, now: Date, delta: 1 | -1) {
+/**
+ * The Update of a budget's counter: `spend` one attempt only while under the limit,
+ * `refund` one, or `record` one whatever the limit.
+ */
+export function attemptUpdate(tableName: string, budget: AttemptBudget, now: Date, change: 'spend' | 'refund' | 'record') {
   const window = windowOf(budget, now);
+  const limited = change === 'spend';
   return {
     TableName: tableName,
     Key: attemptsKey(budget.key, window.start),
     UpdateExpression: 'ADD attempts :delta SET #type = :type, expiresAt = :expiresAt',
     ExpressionAttributeNames: { '#type': 'type' },
     ExpressionAttributeValues: {
-      ':delta': delta,
+      ':delta': change === 'refund' ? -1 : 1,
       ':type': 'attempts',
       ':expiresAt': window.end + 60,
-      ...(delta > 0 ? { ':limit': budget.limit } : {}),
+      ...(limited ? { ':limit': budget.limit } : {}),
     },
-    ...(delta > 0 ? { ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :limit' } : {}),
+    ...(limited ? { ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :limit' } : {}),
   };
 }
