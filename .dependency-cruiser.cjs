@@ -13,7 +13,7 @@ module.exports = {
       comment: 'domain/ imports nothing outside itself but small pure libraries (no AWS, no middy, no other layer).',
       severity: 'error',
       from: { path: '^functions/domain/' },
-      to: { pathNot: ['^functions/domain/', '^node_modules/(zod|ulid|bcryptjs|@date-fns/tz)/', '^node:'], dependencyTypesNot: ['core'] },
+      to: { pathNot: ['^functions/domain/', '^node_modules/(zod|ulid|bcryptjs|@date-fns/tz|unicode-confusables)/', '^node:'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'store-below-http-and-config',

@@ -6,7 +6,7 @@ import { CsrfFailed, InvalidCredentials, NotAuthenticated, Throttled } from './e
 import type { PasswordHasher } from './passwords';
 import type { AttemptBudget, AttemptLimiter, CredentialStore, UserStore } from './ports';
 import { newSecret, sameSecret, seal, sha256, unseal } from './secrets';
-import { type PublicUser, parseLogin, parseSignUp, publicUser } from './users';
+import { type PublicUser, parseLogin, parseSignUp, publicUser, usernameSkeleton } from './users';
 
 /** Who is calling, and with which credential. */
 export interface Principal {
@@ -64,7 +64,7 @@ export async function signUp(
     passwordHash: await deps.hasher.hash(input.password),
     created: deps.now.toISOString(),
   };
-  await deps.users.create(user);
+  await deps.users.create(user, usernameSkeleton(user.username));
   return publicUser(user);
 }
 

@@ -119,6 +119,7 @@ export const ruleMessages = {
 export const takenMessages = {
   username: 'A user with that username already exists.',
   email: 'user with this email already exists.',
+  similarUsername: 'A user with a confusingly similar username already exists.',
 } as const;
 
 /** A change too large for one atomic write (DynamoDB's bound on one transaction). */

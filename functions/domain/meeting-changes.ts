@@ -20,7 +20,7 @@ import { emailList, messages, text, tryParseFields, typeMessage } from './valida
 
 const changeSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
-  description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true })),
+  description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true, lines: true })),
   time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
   participants: emailList(MAX_PARTICIPANTS),
   status: z.enum(['active', 'cancelled'], {

@@ -28,7 +28,7 @@ export const timeSlotMessages = {
 
 const newMeetingSchema = z.object({
   title: text({ max: TITLE_MAX, trim: true }),
-  description: z.optional(z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true }))),
+  description: z.optional(z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true, lines: true }))),
   time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
   participants: emailList(MAX_PARTICIPANTS),
 });

@@ -7,10 +7,11 @@ import type { PublicUser, UserRecord } from './users';
 
 export interface UserStore {
   /**
-   * Stores a new user, claiming its username and email (case-insensitively) in the same
-   * atomic write. Throws ValidationFailed on the field already taken.
+   * Stores a new user, claiming its username and email (case-insensitively) and the
+   * username's skeleton (see `usernameSkeleton`) in the same atomic write. Throws
+   * ValidationFailed on the field already taken.
    */
-  create(user: UserRecord): Promise<void>;
+  create(user: UserRecord, skeleton: string): Promise<void>;
   /** The user with this username, compared case-insensitively. */
   findByUsername(username: string): Promise<UserRecord | undefined>;
   /** The users with these emails, keyed by lower-cased email; unknown emails are absent. */

@@ -2,6 +2,7 @@
  * Users: what a valid sign-up and login look like, and the password policy.
  */
 import * as z from 'zod/mini';
+import { rectifyConfusion } from 'unicode-confusables';
 import { ValidationFailed } from './errors';
 import { email, parseFields, text } from './validation';
 
@@ -18,6 +19,15 @@ export interface UserRecord extends PublicUser {
   created: string;
 }
 
+/**
+ * What a username looks like, after Unicode's confusable mappings (UTS #39's skeleton,
+ * of the NFKC, lower-cased name): two names with one skeleton can be taken for each other
+ * (Cyrillic `а` for Latin `a`, `rn` for `m`), so only one of them may exist.
+ */
+export function usernameSkeleton(name: string): string {
+  return rectifyConfusion(name.normalize('NFKC').toLowerCase().normalize('NFD')).normalize('NFD');
+}
+
 export const USERNAME_MAX = 150;
 export const PASSWORD_MIN = 8;
 /** bcrypt reads at most 72 bytes; a longer password would be silently cut. */
@@ -25,7 +35,9 @@ export const PASSWORD_MAX_BYTES = 72;
 
 const usernamePattern = /^[\p{L}\p{N}_.@+-]+$/u;
 
+// NFKC first: a full-width or otherwise compatible form is the same name.
 const username = text({ max: USERNAME_MAX }).check(
+  z.normalize('NFKC'),
   z.regex(usernamePattern, {
     error: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
   }),
@@ -35,7 +47,7 @@ const password = text({ max: 4096 });
 
 const signUpSchema = z.object({ username, email: email(), password });
 // A username longer than any that can exist is refused before it reaches a key.
-const loginSchema = z.object({ username: text({ max: USERNAME_MAX }), password });
+const loginSchema = z.object({ username: text({ max: USERNAME_MAX }).check(z.normalize('NFKC')), password });
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
 export type LoginInput = z.infer<typeof loginSchema>;

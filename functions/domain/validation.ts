@@ -17,7 +17,17 @@ export const messages = {
   maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
   maxItems: (max: number) => `Ensure this field has no more than ${max} elements.`,
   email: 'Enter a valid email address.',
+  controlCharacters: 'This field may not contain control or bidirectional formatting characters.',
 } as const;
+
+/**
+ * Characters no name or title may hold: C0 and C1 controls, and the bidirectional marks,
+ * embeddings, overrides and isolates that make text display in another order than it
+ * reads (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069).
+ */
+const controlOrBidi = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** The same, but tabs and line breaks are text in a description. */
+const controlOrBidiButLines = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** The message for a value of the wrong type: missing, null, or something else. */
 export function typeMessage(otherwise: string) {
@@ -26,11 +36,13 @@ export function typeMessage(otherwise: string) {
 }
 
 /** A required string; blank is refused unless allowed. */
-export function text(options: { max: number; allowBlank?: boolean; trim?: boolean }) {
+export function text(options: { max: number; allowBlank?: boolean; trim?: boolean; lines?: boolean }) {
+  const forbidden = options.lines ? controlOrBidiButLines : controlOrBidi;
   return z.string({ error: typeMessage(messages.string) }).check(
     ...(options.trim ? [z.trim()] : []),
     z.maxLength(options.max, { error: messages.maxLength(options.max) }),
     ...(options.allowBlank ? [] : [z.minLength(1, { error: messages.blank })]),
+    z.refine((value) => !forbidden.test(value), { error: messages.controlCharacters }),
   );
 }
 

@@ -5,15 +5,15 @@ import type { PublicUser, UserRecord } from '../domain/users';
 import { failedConditions } from './cancellation';
 import { emailGuardKey, toEmailGuardItem } from './items/email-guard';
 import { toUserItem } from './items/user';
-import { toUsernameGuardItem, userRecordOf, usernameGuardKey } from './items/username-guard';
+import { toSkeletonGuardItem, toUsernameGuardItem, userRecordOf, usernameGuardKey } from './items/username-guard';
 import { publicUserOf } from './items/user';
 import type { Table } from './table';
 
 export class DynamoUserStore implements UserStore {
   constructor(private readonly table: Table) {}
 
-  /** One transaction: the profile and both guards, each only if absent. */
-  async create(user: UserRecord): Promise<void> {
+  /** One transaction: the profile and the three guards, each only if absent. */
+  async create(user: UserRecord, skeleton: string): Promise<void> {
     const absent = 'attribute_not_exists(pk)';
     const TableName = this.table.name;
     try {
@@ -21,6 +21,7 @@ export class DynamoUserStore implements UserStore {
         { Put: { TableName, Item: toUserItem(user), ConditionExpression: absent } },
         { Put: { TableName, Item: toUsernameGuardItem(user), ConditionExpression: absent, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
         { Put: { TableName, Item: toEmailGuardItem(user), ConditionExpression: absent } },
+        { Put: { TableName, Item: toSkeletonGuardItem(user, skeleton), ConditionExpression: absent } },
       ]);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -30,6 +31,7 @@ export class DynamoUserStore implements UserStore {
       const failed = (index: number) => failures.some((failure) => failure.index === index);
       const fields: Record<string, string[]> = {};
       if (failed(1)) fields.username = [takenMessages.username];
+      else if (failed(3)) fields.username = [takenMessages.similarUsername];
       if (failed(2)) fields.email = [takenMessages.email];
       if (Object.keys(fields).length === 0) throw error;
       throw new ValidationFailed(fields);

@@ -10,6 +10,7 @@ export interface Key {
 export type ItemType =
   | 'user'
   | 'usernameGuard'
+  | 'skeletonGuard'
   | 'emailGuard'
   | 'token'
   | 'session'

@@ -13,3 +13,12 @@ export const toUsernameGuardItem = (user: UserRecord) => ({ ...usernameGuardKey(
 export function userRecordOf(item: StoredItem): UserRecord {
   return { ...publicUserOf(item), passwordHash: String(item.passwordHash), created: String(item.created) };
 }
+
+/** Claims a username's skeleton, so that no two users have names one could take for the other. */
+export const skeletonGuardKey = (skeleton: string): Key => ({ pk: `SKELETON#${skeleton}`, sk: 'GUARD' });
+
+export const toSkeletonGuardItem = (user: UserRecord, skeleton: string) => ({
+  ...skeletonGuardKey(skeleton),
+  type: 'skeletonGuard' as const,
+  id: user.id,
+});
