@@ -5,6 +5,7 @@
  * they need as arguments; nothing else reads the environment.
  */
 import type { AttemptLimits } from './domain/auth';
+import type { InvitationLimits } from './domain/invitations';
 import { isTimeZone } from './domain/time';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -62,6 +63,8 @@ export const settings = {
   loginsPerUsername: setting('LOGIN_ATTEMPTS_PER_USERNAME', 'failed logins allowed per username in 15 minutes, then 429', '10', integer(1, 1_000_000)),
   loginsPerIp: setting('LOGIN_ATTEMPTS_PER_IP', 'failed logins allowed per source address in 15 minutes, then 429', '100', integer(1, 1_000_000)),
   signUpsPerIp: setting('SIGNUPS_PER_IP', 'sign-ups allowed per source address in an hour, then 429', '20', integer(1, 1_000_000)),
+  meetingsPerHour: setting('MEETINGS_PER_HOUR', 'meetings a user may create in an hour, then 429', '100', integer(1, 1_000_000)),
+  guestsPerHour: setting('GUEST_INVITES_PER_HOUR', 'guests a user may add to meetings (booking or changing) in an hour, then 429', '500', integer(1, 1_000_000)),
   corsOrigins: setting('CORS_ORIGINS', 'comma-separated origins allowed to call the API from browsers (with credentials)', '', list),
   dynamoDbMetrics: setting('DYNAMODB_METRICS', '`1` adds the DynamoDB calls and units of each request to local answers (for the benchmark)', '0', flag),
   port: setting('PORT', 'local server port', '3000', integer(0, 65_535)),
@@ -106,6 +109,8 @@ export interface Config {
   sessionTtlSeconds: number;
   /** Brute-force guard. @default 10 logins per username and 100 per address in 15 minutes; 20 sign-ups per address an hour */
   attemptLimits: AttemptLimits;
+  /** Invitation budget. @default 100 meetings and 500 added guests per user and hour */
+  invitationLimits: InvitationLimits;
   /** Origins allowed to call the API from browsers. @default none */
   corsOrigins: string[];
   /** Per-request DynamoDB cost headers on local answers. @default false */
@@ -122,6 +127,7 @@ export function readConfig(env: Environment): Config {
     bcryptRounds: values.bcryptRounds,
     sessionTtlSeconds: values.sessionTtlSeconds,
     attemptLimits: { loginsPerUsername: values.loginsPerUsername, loginsPerIp: values.loginsPerIp, signUpsPerIp: values.signUpsPerIp },
+    invitationLimits: { meetingsPerHour: values.meetingsPerHour, guestsPerHour: values.guestsPerHour },
     corsOrigins: values.corsOrigins,
     dynamoDbMetrics: values.dynamoDbMetrics,
   };

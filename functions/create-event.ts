@@ -6,11 +6,18 @@ import { businessMetric } from './http/observability';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, users, config, credentials } = services();
+const { meetings, users, config, credentials, limiter } = services();
 
 /** POST /api/event/: books a meeting organised by the caller. */
 export const handler = authenticatedRoute(credentials, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ body, principal }) => {
-  const meeting = await bookMeeting(body, { meetings, users, caller: principal.user, zone: config.timeZone, now: new Date() });
+  const meeting = await bookMeeting(body, {
+    meetings,
+    users,
+    caller: principal.user,
+    zone: config.timeZone,
+    now: new Date(),
+    invitations: { limiter, limits: config.invitationLimits },
+  });
   businessMetric.booked();
   return json(201, { response: describeMeeting(meeting) });
 });

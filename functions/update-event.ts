@@ -6,7 +6,7 @@ import { idempotencyStore } from './idempotency-store';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, users, config, credentials } = services();
+const { meetings, users, config, credentials, limiter } = services();
 
 /** PUT (every field) and PATCH (any of them) /api/event/{id}/, for the organiser. */
 export const handler = authenticatedRoute(credentials, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ event, body, principal }) => {
@@ -17,6 +17,7 @@ export const handler = authenticatedRoute(credentials, { body: true, idempotent:
     zone: config.timeZone,
     now: new Date(),
     partial: event.requestContext.http.method.toUpperCase() === 'PATCH',
+    invitations: { limiter, limits: config.invitationLimits },
   });
   return json(200, { response: describeMeeting(meeting) });
 });

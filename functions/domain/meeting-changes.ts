@@ -13,7 +13,8 @@ import {
   resolveParticipants,
   TITLE_MAX,
 } from './meetings';
-import type { MeetingStore, UserStore } from './ports';
+import { type InvitationLimits, spendInvitations } from './invitations';
+import type { AttemptLimiter, MeetingStore, UserStore } from './ports';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
 import { emailList, messages, text, tryParseFields, typeMessage } from './validation';
@@ -47,13 +48,22 @@ export async function readMeeting(meetingId: string, deps: { meetings: MeetingSt
  * 2. Validate the fields given. A new participants list must still hold the organiser.
  * 3. A change that takes anyone's hour (a move, new guests, re-activation) needs an hour
  *    that has not begun; a meeting whose hour has begun cannot be moved.
- * 4. Write it in ONE transaction that frees the hours no longer held, takes the new ones
+ * 4. Spend the caller's budget of invited guests for those added (429 past it).
+ * 5. Write it in ONE transaction that frees the hours no longer held, takes the new ones
  *    under the booking conditions, and applies only to the version read in step 1.
  */
 export async function changeMeeting(
   meetingId: string,
   body: unknown,
-  deps: { meetings: MeetingStore; users: UserStore; caller: PublicUser; zone: string; now: Date; partial: boolean },
+  deps: {
+    meetings: MeetingStore;
+    users: UserStore;
+    caller: PublicUser;
+    zone: string;
+    now: Date;
+    partial: boolean;
+    invitations?: { limiter: AttemptLimiter; limits: InvitationLimits };
+  },
 ): Promise<Meeting> {
   const parsed = tryParseFields(deps.partial ? z.partial(changeSchema) : changeSchema, body);
   const emails = parsed instanceof ValidationFailed ? undefined : parsed.value.participants;
@@ -88,6 +98,8 @@ export async function changeMeeting(
     throw new BusinessRuleViolation(ruleMessages.pastDatetime(formatSlot(before.slot)));
   }
   if (takesNewHours(before, after)) requireFuture(after.slot, deps.zone, deps.now);
+  const invited = after.participants.filter((person) => !before.participants.some((earlier) => earlier.id === person.id)).length;
+  if (deps.invitations) await spendInvitations({ ...deps.invitations, now: deps.now }, deps.caller.id, { meetings: 0, guests: invited });
 
   await deps.meetings.replace(before, after);
   return after;

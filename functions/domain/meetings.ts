@@ -5,7 +5,8 @@ import * as z from 'zod/mini';
 import { ulid } from 'ulid';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { Meeting } from './model';
-import type { MeetingStore, UserStore } from './ports';
+import { type InvitationLimits, spendInvitations } from './invitations';
+import type { AttemptLimiter, MeetingStore, UserStore } from './ports';
 import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot, today } from './time';
 import type { PublicUser } from './users';
 import { emailList, messages, parseFields, text, typeMessage } from './validation';
@@ -85,17 +86,28 @@ export async function resolveParticipants(organiser: PublicUser, emails: readonl
  * Books a meeting organised by the caller.
  * 1. Validate title, description, participants and the time slot (whole hour, future).
  * 2. Resolve the participants' emails in one batched read; the organiser is always one.
+ *    Spend the caller's budget of meetings and invited guests for the hour (429 past it).
  * 3. Write the meeting and take every participant's hour in ONE transaction: it fails,
  *    writing nothing, if anyone has blocked the hour or holds another meeting in it.
  */
 export async function bookMeeting(
   body: unknown,
-  deps: { meetings: MeetingStore; users: UserStore; caller: PublicUser; zone: string; now: Date },
+  deps: {
+    meetings: MeetingStore;
+    users: UserStore;
+    caller: PublicUser;
+    zone: string;
+    now: Date;
+    invitations?: { limiter: AttemptLimiter; limits: InvitationLimits };
+  },
 ): Promise<Meeting> {
   const input = parseFields(newMeetingSchema, body);
   const slot = readTimeSlot(input.time_slot, deps.zone, deps.now);
   requireFuture(slot, deps.zone, deps.now);
   const participants = await resolveParticipants(deps.caller, input.participants, deps.users);
+  if (deps.invitations) {
+    await spendInvitations({ ...deps.invitations, now: deps.now }, deps.caller.id, { meetings: 1, guests: participants.length - 1 });
+  }
   const stamp = deps.now.toISOString();
   const meeting: Meeting = {
     id: ulid(deps.now.getTime()),

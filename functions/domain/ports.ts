@@ -121,6 +121,8 @@ export interface AttemptBudget {
   key: string;
   limit: number;
   windowSeconds: number;
+  /** Attempts one spend takes. @default 1 */
+  cost?: number;
 }
 
 export interface AttemptLimiter {

@@ -41,8 +41,8 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
   }
 
   async record(budget: AttemptBudget, now: Date): Promise<void> {
-    const { TableName: _, ConditionExpression: __, ...update } = attemptUpdate(this.table.name, budget, now, 'spend');
-    const { ':limit': ___, ...values } = update.ExpressionAttributeValues as Record<string, unknown>;
-    await this.table.update({ ...update, ExpressionAttributeValues: values });
+    const { TableName: _, ...update } = attemptUpdate(this.table.name, budget, now, 'record');
+    await this.table.update(update);
   }
+
 }

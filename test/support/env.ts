@@ -10,6 +10,9 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 // on their own, with other addresses, in brute-force.test.ts.
 process.env.LOGIN_ATTEMPTS_PER_IP ??= '1000000';
 process.env.SIGNUPS_PER_IP ??= '1000000';
+// Likewise the invitation budget, tested on its own in invitation-budget.test.ts.
+process.env.MEETINGS_PER_HOUR ??= '1000000';
+process.env.GUEST_INVITES_PER_HOUR ??= '1000000';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // No X-Ray daemon or CloudWatch here: tracing and metrics stay quiet, as under `npm start`.
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';

@@ -13,6 +13,7 @@ describe('the configuration schema', () => {
       bcryptRounds: 10,
       sessionTtlSeconds: 1_209_600,
       attemptLimits: { loginsPerUsername: 10, loginsPerIp: 100, signUpsPerIp: 20 },
+      invitationLimits: { meetingsPerHour: 100, guestsPerHour: 500 },
       corsOrigins: [],
       dynamoDbMetrics: false,
     });
@@ -28,6 +29,8 @@ describe('the configuration schema', () => {
       LOGIN_ATTEMPTS_PER_USERNAME: '3',
       LOGIN_ATTEMPTS_PER_IP: '7',
       SIGNUPS_PER_IP: '9',
+      MEETINGS_PER_HOUR: '5',
+      GUEST_INVITES_PER_HOUR: '6',
       CORS_ORIGINS: ' https://a.example , https://b.example,',
       DYNAMODB_METRICS: '1',
     });
@@ -38,6 +41,7 @@ describe('the configuration schema', () => {
       bcryptRounds: 4,
       sessionTtlSeconds: 60,
       attemptLimits: { loginsPerUsername: 3, loginsPerIp: 7, signUpsPerIp: 9 },
+      invitationLimits: { meetingsPerHour: 5, guestsPerHour: 6 },
       corsOrigins: ['https://a.example', 'https://b.example'],
       dynamoDbMetrics: true,
     });

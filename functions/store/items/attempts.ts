@@ -22,17 +22,20 @@ export function windowOf(budget: AttemptBudget, now: Date): { start: number; end
 export function attemptUpdate(tableName: string, budget: AttemptBudget, now: Date, change: 'spend' | 'refund' | 'record') {
   const window = windowOf(budget, now);
   const limited = change === 'spend';
+  const cost = budget.cost ?? 1;
   return {
     TableName: tableName,
     Key: attemptsKey(budget.key, window.start),
     UpdateExpression: 'ADD attempts :delta SET #type = :type, expiresAt = :expiresAt',
     ExpressionAttributeNames: { '#type': 'type' },
     ExpressionAttributeValues: {
-      ':delta': change === 'refund' ? -1 : 1,
+      ':delta': change === 'refund' ? -cost : cost,
       ':type': 'attempts',
+      ...(limited ? { ':zero': 0 } : {}),
       ':expiresAt': window.end + 60,
-      ...(limited ? { ':limit': budget.limit } : {}),
+      // Spent only if all `cost` attempts fit under the limit.
+      ...(limited ? { ':room': budget.limit - cost } : {}),
     },
-    ...(limited ? { ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :limit' } : {}),
+    ...(limited ? { ConditionExpression: '(attribute_not_exists(attempts) AND :room >= :zero) OR attempts <= :room' } : {}),
   };
 }
