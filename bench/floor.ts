@@ -81,7 +81,9 @@ export function floorOperation(lanes: Lanes, name: string, firstDay: number): Op
             csrfHash: sha256(newSecret()),
             sealedToken: seal(token, sessionId),
             sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600,
-          });
+            tokenExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+            created: new Date().toISOString(),
+          }, { keepAtMost: 10, now: new Date() });
           if (!found) throw new Error('floor: user not found');
           return done;
         });

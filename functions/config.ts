@@ -4,7 +4,7 @@
  * the cold start with a clear message instead of a request later. Layers below get what
  * they need as arguments; nothing else reads the environment.
  */
-import type { AttemptLimits } from './domain/auth';
+import type { AttemptLimits, TokenPolicy } from './domain/auth';
 import type { InvitationLimits } from './domain/invitations';
 import { isTimeZone } from './domain/time';
 
@@ -60,6 +60,13 @@ export const settings = {
   timeZone: setting('TIME_ZONE', "the service's IANA time zone: dates, hours and naive time slots are read and written in it", 'UTC', timeZone),
   bcryptRounds: setting('BCRYPT_ROUNDS', 'bcrypt cost for new password hashes', '10', integer(4, 15)),
   sessionTtlSeconds: setting('SESSION_TTL_SECONDS', 'lifetime of a login session, in seconds', '1209600', integer(60, 31_536_000)),
+  tokenTtlSeconds: setting(
+    'TOKEN_TTL_SECONDS',
+    'lifetime of an API token without use, in seconds; a use in its second half renews it',
+    '2592000',
+    integer(60, 31_536_000),
+  ),
+  tokensPerUser: setting('TOKENS_PER_USER', 'live API tokens (and sessions) per user; a login beyond it revokes the oldest', '10', integer(1, 100)),
   loginsPerUsername: setting('LOGIN_ATTEMPTS_PER_USERNAME', 'failed logins allowed per username in 15 minutes, then 429', '10', integer(1, 1_000_000)),
   loginsPerIp: setting('LOGIN_ATTEMPTS_PER_IP', 'failed logins allowed per source address in 15 minutes, then 429', '100', integer(1, 1_000_000)),
   signUpsPerIp: setting('SIGNUPS_PER_IP', 'sign-ups allowed per source address in an hour, then 429', '20', integer(1, 1_000_000)),
@@ -107,6 +114,8 @@ export interface Config {
   bcryptRounds: number;
   /** Lifetime of a login session in seconds. @default 1209600 (two weeks) */
   sessionTtlSeconds: number;
+  /** API tokens. @default 30 days without use, 10 per user */
+  tokens: TokenPolicy;
   /** Brute-force guard. @default 10 logins per username and 100 per address in 15 minutes; 20 sign-ups per address an hour */
   attemptLimits: AttemptLimits;
   /** Invitation budget. @default 100 meetings and 500 added guests per user and hour */
@@ -126,6 +135,7 @@ export function readConfig(env: Environment): Config {
     timeZone: values.timeZone,
     bcryptRounds: values.bcryptRounds,
     sessionTtlSeconds: values.sessionTtlSeconds,
+    tokens: { ttlSeconds: values.tokenTtlSeconds, perUser: values.tokensPerUser },
     attemptLimits: { loginsPerUsername: values.loginsPerUsername, loginsPerIp: values.loginsPerIp, signUpsPerIp: values.signUpsPerIp },
     invitationLimits: { meetingsPerHour: values.meetingsPerHour, guestsPerHour: values.guestsPerHour },
     corsOrigins: values.corsOrigins,

@@ -6,10 +6,10 @@ import { businessMetric } from './http/observability';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, users, config, credentials, limiter } = services();
+const { meetings, users, config, authentication, limiter } = services();
 
 /** POST /api/event/: books a meeting organised by the caller. */
-export const handler = authenticatedRoute(credentials, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ body, principal }) => {
+export const handler = authenticatedRoute(authentication, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ body, principal }) => {
   const meeting = await bookMeeting(body, {
     meetings,
     users,

@@ -4,10 +4,10 @@ import { authenticatedRoute } from './http/route-handler';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, credentials } = services();
+const { meetings, authentication } = services();
 
 /** GET /api/event/{id}/: the meeting itself (unwrapped, as the original answered). */
-export const handler = authenticatedRoute(credentials, {}, async ({ event, principal }) => {
+export const handler = authenticatedRoute(authentication, {}, async ({ event, principal }) => {
   const meeting = await readMeeting(event.pathParameters?.id ?? '', { meetings, caller: principal.user });
   return json(200, describeMeeting(meeting));
 });

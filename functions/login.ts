@@ -17,6 +17,7 @@ export const handler = publicRoute({ body: true }, async ({ event, body }) => {
     hasher,
     now: new Date(),
     sessionTtlSeconds: config.sessionTtlSeconds,
+    tokens: config.tokens,
     limiter,
     limits,
     sourceIp: event.requestContext.http.sourceIp,

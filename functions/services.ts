@@ -7,12 +7,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, type Config } from './config';
 import type { Stores } from './domain/ports';
+import type { AuthenticationPorts } from './http/auth';
 import { businessMetric, tracer } from './http/observability';
 import { createStores } from './store';
 import { createClients } from './store/client';
 
 export interface Services extends Stores {
   config: Config;
+  /** What the middleware chain needs to recognise callers. */
+  authentication: AuthenticationPorts;
   /** The container's DynamoDB clients (tools and tests reach the table through them). */
   dynamoDb: DynamoDBClient;
   documentClient: DynamoDBDocumentClient;
@@ -25,8 +28,10 @@ export function services(): Services {
     const settings = config();
     const clients = createClients({ endpoint: settings.dynamoDbEndpoint });
     tracer.captureAWSv3Client(clients.base);
+    const stores = createStores(clients.document, settings.tableName, { writeRetried: businessMetric.writeRetried });
     cached = {
-      ...createStores(clients.document, settings.tableName, { writeRetried: businessMetric.writeRetried }),
+      ...stores,
+      authentication: { credentials: stores.credentials, tokenTtlSeconds: settings.tokens.ttlSeconds },
       config: settings,
       dynamoDb: clients.base,
       documentClient: clients.document,

@@ -6,10 +6,10 @@ import { idempotencyStore } from './idempotency-store';
 import { json } from './http/responses';
 import { services } from './services';
 
-const { meetings, users, config, credentials, limiter } = services();
+const { meetings, users, config, authentication, limiter } = services();
 
 /** PUT (every field) and PATCH (any of them) /api/event/{id}/, for the organiser. */
-export const handler = authenticatedRoute(credentials, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ event, body, principal }) => {
+export const handler = authenticatedRoute(authentication, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ event, body, principal }) => {
   const meeting = await changeMeeting(event.pathParameters?.id ?? '', body, {
     meetings,
     users,

@@ -25,6 +25,14 @@ export interface LoginResult {
   sessionMaxAgeSeconds: number;
 }
 
+/** How long API tokens live and how many a user may hold. */
+export interface TokenPolicy {
+  /** Lifetime without use; a use in its second half renews it for a whole lifetime. */
+  ttlSeconds: number;
+  /** Live tokens (and sessions) per user; a login beyond it revokes the oldest. */
+  perUser: number;
+}
+
 /** How many attempts a caller gets per window. */
 export interface AttemptLimits {
   /** Failed logins per (username, source address); beyond it the username's logins slow down. */
@@ -93,8 +101,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *    slower, never refused.
  * 4. Check the password; an unknown user costs the same bcrypt work and gets the same
  *    answer as a wrong password. A failure stays spent and counts against the username.
- * 5. Issue a new API token, session id and CSRF token; store only their hashes, and give
- *    the attempts back in the same write.
+ * 5. Issue a new API token, session id and CSRF token; store only their hashes, give the
+ *    attempts back and revoke the user's oldest tokens and sessions beyond the cap, all
+ *    in the same write.
  */
 export async function login(
   body: unknown,
@@ -104,6 +113,7 @@ export async function login(
     hasher: PasswordHasher;
     now: Date;
     sessionTtlSeconds: number;
+    tokens: TokenPolicy;
     limiter?: AttemptLimiter;
     limits?: AttemptLimits;
     sourceIp?: string;
@@ -146,8 +156,10 @@ export async function login(
       csrfHash: sha256(csrfToken),
       sealedToken: seal(token, sessionId),
       sessionExpiresAt: Math.floor(deps.now.getTime() / 1000) + deps.sessionTtlSeconds,
+      tokenExpiresAt: Math.floor(deps.now.getTime() / 1000) + deps.tokens.ttlSeconds,
+      created: deps.now.toISOString(),
     },
-    budgets.length > 0 ? { budgets, now: deps.now } : undefined,
+    { refund: budgets.length > 0 ? { budgets, now: deps.now } : undefined, keepAtMost: deps.tokens.perUser, now: deps.now },
   );
   return { user: publicUser(user), token, sessionId, csrfToken, sessionMaxAgeSeconds: deps.sessionTtlSeconds };
 }
@@ -163,20 +175,25 @@ export interface PresentedCredentials {
 
 /**
  * Recognises the caller.
- * 1. An `Authorization: Token <key>` header wins: the key must name a live token.
+ * 1. An `Authorization: Token <key>` header wins: the key must name a live token (not
+ *    revoked, not past its lifetime); a use in the second half of its life renews it.
  * 2. Otherwise a live `sessionid` cookie; unsafe methods must then carry
  *    `X-CSRFToken` equal to the session's CSRF token.
  * 3. Otherwise the caller is not authenticated.
  */
 export async function authenticate(
   presented: PresentedCredentials,
-  deps: { credentials: CredentialStore; now: Date },
+  deps: { credentials: CredentialStore; now: Date; tokenTtlSeconds: number },
 ): Promise<Principal> {
   const token = tokenFromHeader(presented.authorization);
   if (token !== undefined) {
-    const user = await deps.credentials.findToken(sha256(token));
-    if (!user) throw new NotAuthenticated(NotAuthenticated.invalidToken);
-    return { user, via: 'token', token };
+    const hash = sha256(token);
+    const found = await deps.credentials.findToken(hash);
+    const now = Math.floor(deps.now.getTime() / 1000);
+    if (!found || found.expiresAt <= now) throw new NotAuthenticated(NotAuthenticated.invalidToken);
+    // Renewed by use, at most once per half lifetime (one write, rarely).
+    if (found.expiresAt - now < deps.tokenTtlSeconds / 2) await deps.credentials.renewToken(hash, found.user.id, now + deps.tokenTtlSeconds);
+    return { user: found.user, via: 'token', token };
   }
 
   if (presented.sessionId) {

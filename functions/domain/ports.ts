@@ -98,6 +98,16 @@ export interface CredentialGrant {
   sealedToken: string;
   /** When the session ends, in epoch seconds. */
   sessionExpiresAt: number;
+  /** When the API token ends unless renewed by use, in epoch seconds. */
+  tokenExpiresAt: number;
+  /** When the grant was made (orders a user's grants: the oldest are revoked first). */
+  created: string;
+}
+
+/** A stored API token: whose it is and until when it lives. */
+export interface StoredToken {
+  user: PublicUser;
+  expiresAt: number;
 }
 
 export interface StoredSession {
@@ -108,9 +118,15 @@ export interface StoredSession {
 }
 
 export interface CredentialStore {
-  /** Stores the grant; `refund` gives the attempts spent on this login back, in the same write. */
-  save(grant: CredentialGrant, refund?: { budgets: readonly AttemptBudget[]; now: Date }): Promise<void>;
-  findToken(tokenHash: string): Promise<PublicUser | undefined>;
+  /**
+   * Stores the grant in one atomic write, with `refund` (the attempts spent on this login,
+   * given back) and, when the user would then hold more than `keepAtMost` live tokens (or
+   * sessions), revoking the oldest.
+   */
+  save(grant: CredentialGrant, options: { refund?: { budgets: readonly AttemptBudget[]; now: Date }; keepAtMost: number; now: Date }): Promise<void>;
+  findToken(tokenHash: string): Promise<StoredToken | undefined>;
+  /** Extends a live token's life to `expiresAt`; a token revoked meanwhile stays revoked. */
+  renewToken(tokenHash: string, userId: string, expiresAt: number): Promise<void>;
   findSession(sessionHash: string): Promise<StoredSession | undefined>;
   /** Revokes every token and session of the user. */
   revokeAll(userId: string): Promise<void>;

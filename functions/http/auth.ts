@@ -11,7 +11,13 @@ import type { ApiEvent, ApiResult } from './types';
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function authentication(credentials: CredentialStore): MiddlewareObj<ApiEvent, ApiResult> {
+/** What recognising a caller needs: the credential store and the tokens' lifetime. */
+export interface AuthenticationPorts {
+  credentials: CredentialStore;
+  tokenTtlSeconds: number;
+}
+
+export function authentication({ credentials, tokenTtlSeconds }: AuthenticationPorts): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     name: 'authentication',
     before: async (request) => {
@@ -24,7 +30,7 @@ export function authentication(credentials: CredentialStore): MiddlewareObj<ApiE
           csrfHeader: headers['x-csrftoken'],
           unsafeMethod: unsafeMethods.has(event.requestContext.http.method.toUpperCase()),
         },
-        { credentials, now: new Date() },
+        { credentials, now: new Date(), tokenTtlSeconds },
       );
     },
   };

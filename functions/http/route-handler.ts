@@ -9,9 +9,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../domain/auth';
-import type { CredentialStore } from '../domain/ports';
 import { accessLog } from './access-log';
-import { authentication } from './auth';
+import { authentication, type AuthenticationPorts } from './auth';
 import { errorMapper } from './errors';
 import { jsonBody } from './json-body';
 import { publishMetrics, tracer } from './observability';
@@ -59,13 +58,13 @@ export function publicRoute(options: RouteOptions, handle: (request: PublicReque
   return chain(options, undefined, (event, context) => handle({ event, context, body: event.jsonBody ?? {} }));
 }
 
-/** A route for authenticated callers only: `credentials` recognises them. */
+/** A route for authenticated callers only: `auth` recognises them. */
 export function authenticatedRoute(
-  credentials: CredentialStore,
+  auth: AuthenticationPorts,
   options: AuthenticatedRouteOptions,
   handle: (request: AuthenticatedRequest) => Promise<ApiResult>,
 ) {
-  return chain(options, authentication(credentials), (event, context) => {
+  return chain(options, authentication(auth), (event, context) => {
     if (!event.principal) throw new Error('authentication middleware did not run');
     return handle({ event, context, body: event.jsonBody ?? {}, principal: event.principal });
   });

@@ -7,6 +7,8 @@ import { newSecret, sameSecret, seal, sha256, unseal } from '../../functions/dom
 import { expectRejection } from './expect-error';
 import { MemoryCredentials, MemoryUsers } from './fakes';
 
+const tokens = { ttlSeconds: 3600, perUser: 10 };
+
 const now = new Date('2030-06-01T12:00:00Z');
 const plainHasher: PasswordHasher & { verified: (string | undefined)[] } = {
   verified: [],
@@ -21,7 +23,7 @@ async function loggedIn() {
   const users = new MemoryUsers();
   const credentials = new MemoryCredentials();
   await signUp({ username: 'ann', email: 'Ann@Example.com', password: 'long enough pw' }, { users, hasher: plainHasher, now });
-  const result = await login({ username: 'ann', password: 'long enough pw' }, { users, credentials, hasher: plainHasher, now, sessionTtlSeconds: 60 });
+  const result = await login({ username: 'ann', password: 'long enough pw' }, { users, credentials, hasher: plainHasher, now, sessionTtlSeconds: 60, tokens });
   return { users, credentials, result };
 }
 
@@ -84,7 +86,7 @@ describe('login', () => {
     const users = new MemoryUsers();
     plainHasher.verified.length = 0;
     await expectRejection(
-      login({ username: 'nobody', password: 'whatever-123' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60 }),
+      login({ username: 'nobody', password: 'whatever-123' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60, tokens }),
       InvalidCredentials,
       'Credentials were not correct',
     );
@@ -94,7 +96,7 @@ describe('login', () => {
   it('refuses a wrong password', async () => {
     const { users } = await loggedIn();
     await expectRejection(
-      login({ username: 'ann', password: 'wrong password' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60 }),
+      login({ username: 'ann', password: 'wrong password' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60, tokens }),
       InvalidCredentials,
       'Credentials were not correct',
     );
@@ -104,14 +106,14 @@ describe('login', () => {
 describe('authenticate', () => {
   it('accepts a live token', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), { credentials, now });
+    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
     expect(principal).toEqual({ user: result.user, via: 'token', token: result.token });
   });
 
   it('prefers the token header to the session cookie', async () => {
     const { credentials, result } = await loggedIn();
     await expectRejection(
-      authenticate(presented({ authorization: 'Token nope', sessionId: result.sessionId }), { credentials, now }),
+      authenticate(presented({ authorization: 'Token nope', sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds }),
       NotAuthenticated,
       'Invalid token.',
     );
@@ -121,35 +123,35 @@ describe('authenticate', () => {
     ['Token', 'Invalid token header. No credentials provided.'],
     ['Token a b', 'Invalid token header. Token string should not contain spaces.'],
   ])('refuses the header %j', async (authorization, message) => {
-    await expectRejection(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now }), NotAuthenticated, message);
+    await expectRejection(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now, tokenTtlSeconds: tokens.ttlSeconds }), NotAuthenticated, message);
   });
 
   it('falls through other schemes to the session', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ authorization: 'Bearer x', sessionId: result.sessionId }), { credentials, now });
+    const principal = await authenticate(presented({ authorization: 'Bearer x', sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
     expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
   });
 
   it('asks no CSRF token of safe methods', async () => {
     const { credentials, result } = await loggedIn();
-    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now })).resolves.toMatchObject({ via: 'session' });
+    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds })).resolves.toMatchObject({ via: 'session' });
   });
 
   it('refuses an unsafe method by session without a CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true }), { credentials, now });
+    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
     await expectRejection(attempt, CsrfFailed, 'CSRF Failed: CSRF token missing.');
   });
 
   it('refuses an unsafe method by session with a wrong CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: 'wrong' }), { credentials, now });
+    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: 'wrong' }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
     await expectRejection(attempt, CsrfFailed, 'CSRF Failed: CSRF token incorrect.');
   });
 
   it('accepts an unsafe method by session with the matching CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: result.csrfToken }), { credentials, now });
+    const principal = await authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: result.csrfToken }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
     expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
   });
 
@@ -157,7 +159,7 @@ describe('authenticate', () => {
     const { credentials, result } = await loggedIn();
     const later = new Date(now.getTime() + 61_000);
     await expectRejection(
-      authenticate(presented({ sessionId: result.sessionId }), { credentials, now: later }),
+      authenticate(presented({ sessionId: result.sessionId }), { credentials, now: later, tokenTtlSeconds: tokens.ttlSeconds }),
       NotAuthenticated,
       'Authentication credentials were not provided.',
     );

@@ -1,15 +1,15 @@
 /** In-memory stand-ins for the storage ports, for domain unit tests only. */
-import type { CredentialGrant, CredentialStore, StoredSession, UserStore } from '../../functions/domain/ports';
+import type { CredentialGrant, CredentialStore, StoredSession, StoredToken, UserStore } from '../../functions/domain/ports';
 import type { PublicUser, UserRecord } from '../../functions/domain/users';
 
 export class MemoryCredentials implements CredentialStore {
   readonly grants: CredentialGrant[] = [];
-  readonly tokens = new Map<string, PublicUser>();
+  readonly tokens = new Map<string, StoredToken>();
   readonly sessions = new Map<string, StoredSession>();
 
   async save(grant: CredentialGrant) {
     this.grants.push(grant);
-    this.tokens.set(grant.tokenHash, grant.user);
+    this.tokens.set(grant.tokenHash, { user: grant.user, expiresAt: grant.tokenExpiresAt });
     this.sessions.set(grant.sessionHash, { user: grant.user, csrfHash: grant.csrfHash, sealedToken: grant.sealedToken, expiresAt: grant.sessionExpiresAt });
   }
   async findToken(hash: string) {
@@ -18,8 +18,12 @@ export class MemoryCredentials implements CredentialStore {
   async findSession(hash: string) {
     return this.sessions.get(hash);
   }
+  async renewToken(hash: string, _userId: string, expiresAt: number) {
+    const token = this.tokens.get(hash);
+    if (token) this.tokens.set(hash, { ...token, expiresAt });
+  }
   async revokeAll(userId: string) {
-    for (const [hash, user] of this.tokens) if (user.id === userId) this.tokens.delete(hash);
+    for (const [hash, token] of this.tokens) if (token.user.id === userId) this.tokens.delete(hash);
     for (const [hash, session] of this.sessions) if (session.user.id === userId) this.sessions.delete(hash);
   }
 }

@@ -3,7 +3,7 @@
  * (`TOKEN#<sha256>` / `TOKEN`), the browser session (`SESSION#<sha256>` / `SESSION`), and
  * the user's pointer to each (`USER#<id>` / `AUTH#<kind>#<hash>`), so logout finds them all.
  */
-import type { CredentialGrant, StoredSession } from '../../domain/ports';
+import type { CredentialGrant, StoredSession, StoredToken } from '../../domain/ports';
 import type { PublicUser } from '../../domain/users';
 import { type Key, type StoredItem, userPartition } from './item';
 import { publicUserOf } from './user';
@@ -23,7 +23,7 @@ const ownerOf = (user: PublicUser) => ({ userId: user.id, username: user.usernam
 export function credentialItems(grant: CredentialGrant) {
   const owner = ownerOf(grant.user);
   return [
-    { ...tokenKey(grant.tokenHash), type: 'token' as const, ...owner },
+    { ...tokenKey(grant.tokenHash), type: 'token' as const, ...owner, expiresAt: grant.tokenExpiresAt },
     {
       ...sessionKey(grant.sessionHash),
       type: 'session' as const,
@@ -32,17 +32,43 @@ export function credentialItems(grant: CredentialGrant) {
       sealedToken: grant.sealedToken,
       expiresAt: grant.sessionExpiresAt,
     },
-    { ...credentialPointerKey(grant.user.id, 'TOKEN', grant.tokenHash), type: 'credentialPointer' as const, target: tokenKey(grant.tokenHash) },
+    {
+      ...credentialPointerKey(grant.user.id, 'TOKEN', grant.tokenHash),
+      type: 'credentialPointer' as const,
+      target: tokenKey(grant.tokenHash),
+      created: grant.created,
+      expiresAt: grant.tokenExpiresAt,
+    },
     {
       ...credentialPointerKey(grant.user.id, 'SESSION', grant.sessionHash),
       type: 'credentialPointer' as const,
       target: sessionKey(grant.sessionHash),
+      created: grant.created,
       expiresAt: grant.sessionExpiresAt,
     },
   ];
 }
 
-export const tokenOwnerOf = (item: StoredItem): PublicUser => publicUserOf(item, 'userId');
+export const tokenOf = (item: StoredItem): StoredToken => ({ user: publicUserOf(item, 'userId'), expiresAt: Number(item.expiresAt ?? 0) });
+
+/** A user's pointer to one credential, as logout and the cap read it. */
+export interface CredentialPointer {
+  key: Key;
+  target: Key;
+  kind: 'TOKEN' | 'SESSION';
+  created: string;
+  expiresAt: number;
+}
+
+export function pointerOf(item: StoredItem): CredentialPointer {
+  return {
+    key: { pk: item.pk, sk: item.sk },
+    target: item.target as Key,
+    kind: item.sk.startsWith(`${CREDENTIAL_POINTER_PREFIX}TOKEN#`) ? 'TOKEN' : 'SESSION',
+    created: String(item.created ?? ''),
+    expiresAt: Number(item.expiresAt ?? 0),
+  };
+}
 
 export function sessionOf(item: StoredItem): StoredSession {
   return {
