@@ -9,6 +9,15 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** What the function may do to the table; its IAM policy grants exactly this. */
 export type TableAccess = 'none' | 'read' | 'readwrite';
 
+/** The table's partitions (see `store/items/partitions.ts`), named without their key formats. */
+export type Partition = 'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency';
+
+/**
+ * What recognising a caller reads; renewing a token by use extends its `expiresAt` there,
+ * the one write a read route may make (see `ApiFunction.bindTable`).
+ */
+const caller: readonly Partition[] = ['token', 'session', 'user'];
+
 export interface Route {
   /** Unique, PascalCase: names the function in the stack. */
   name: string;
@@ -17,12 +26,14 @@ export interface Route {
   path: string;
   handler: string;
   access: TableAccess;
+  /** The only partitions the function may touch (its IAM policy's `dynamodb:LeadingKeys`). */
+  partitions: readonly Partition[];
   /** API Gateway's own limit for this route, below the stage's. @default the stage's */
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
 export const routes: readonly Route[] = [
-  { name: 'Health', methods: ['GET'], path: '/api/health/', handler: 'health', access: 'none' },
+  { name: 'Health', methods: ['GET'], path: '/api/health/', handler: 'health', access: 'none', partitions: [] },
   // Password hashing routes are the costly ones to abuse: they get tighter gateway limits.
   {
     name: 'SignUp',
@@ -30,6 +41,7 @@ export const routes: readonly Route[] = [
     path: '/api/user/sign_up/',
     handler: 'sign-up',
     access: 'readwrite',
+    partitions: ['user', 'username', 'email', 'skeleton', 'attempts'],
     throttle: { rateLimit: 10, burstLimit: 20 },
   },
   {
@@ -38,26 +50,42 @@ export const routes: readonly Route[] = [
     path: '/api/user/login/',
     handler: 'login',
     access: 'readwrite',
+    partitions: ['username', 'attempts', 'token', 'session', 'user'],
     throttle: { rateLimit: 50, burstLimit: 100 },
   },
-  { name: 'GetDetail', methods: ['GET'], path: '/api/user/get_detail/', handler: 'get-detail', access: 'read' },
-  { name: 'Logout', methods: ['POST'], path: '/api/user/logout/', handler: 'logout', access: 'readwrite' },
-  { name: 'BlockSlots', methods: ['POST'], path: '/api/user/block_slots/', handler: 'block-slots', access: 'readwrite' },
+  { name: 'GetDetail', methods: ['GET'], path: '/api/user/get_detail/', handler: 'get-detail', access: 'read', partitions: caller },
+  { name: 'Logout', methods: ['POST'], path: '/api/user/logout/', handler: 'logout', access: 'readwrite', partitions: caller },
+  { name: 'BlockSlots', methods: ['POST'], path: '/api/user/block_slots/', handler: 'block-slots', access: 'readwrite', partitions: caller },
   {
     name: 'GetAvailableSlots',
     methods: ['GET'],
     path: '/api/user/get_available_slots/',
     handler: 'get-available-slots',
     access: 'read',
+    partitions: [...caller, 'email'],
   },
-  { name: 'CreateEvent', methods: ['POST'], path: '/api/event/', handler: 'create-event', access: 'readwrite' },
-  { name: 'ListEvents', methods: ['GET'], path: '/api/event/', handler: 'list-events', access: 'read' },
-  { name: 'GetEvent', methods: ['GET'], path: '/api/event/{id}/', handler: 'get-event', access: 'read' },
-  { name: 'UpdateEvent', methods: ['PUT', 'PATCH'], path: '/api/event/{id}/', handler: 'update-event', access: 'readwrite' },
+  {
+    name: 'CreateEvent',
+    methods: ['POST'],
+    path: '/api/event/',
+    handler: 'create-event',
+    access: 'readwrite',
+    partitions: [...caller, 'meeting', 'email', 'attempts', 'idempotency'],
+  },
+  { name: 'ListEvents', methods: ['GET'], path: '/api/event/', handler: 'list-events', access: 'read', partitions: [...caller, 'member', 'meeting'] },
+  { name: 'GetEvent', methods: ['GET'], path: '/api/event/{id}/', handler: 'get-event', access: 'read', partitions: [...caller, 'meeting'] },
+  {
+    name: 'UpdateEvent',
+    methods: ['PUT', 'PATCH'],
+    path: '/api/event/{id}/',
+    handler: 'update-event',
+    access: 'readwrite',
+    partitions: [...caller, 'meeting', 'email', 'attempts', 'idempotency'],
+  },
 ];
 
 /** Answers every request no route takes: 404 for unknown paths, 405 for wrong methods. */
-export const fallbackRoute = { name: 'Fallback', handler: 'fallback', access: 'none' } as const;
+export const fallbackRoute = { name: 'Fallback', handler: 'fallback', access: 'none', partitions: [] as readonly Partition[] } as const;
 
 function pattern(path: string): RegExp {
   const source = path

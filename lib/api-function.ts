@@ -6,7 +6,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { TableAccess } from '../functions/routes';
+import type { Partition, TableAccess } from '../functions/routes';
+import { partitions } from '../functions/store/items/partitions';
 import { tableDefinition } from '../functions/store/table-definition';
 
 /** What each access level may do to the table. Never Scan; transactions need these item actions. */
@@ -23,6 +24,9 @@ export const tableActions: Record<Exclude<TableAccess, 'none'>, string[]> = {
     'dynamodb:BatchWriteItem',
   ],
 };
+
+/** A partition's LeadingKeys pattern: every key with its prefix, or the one key it names. */
+export const leadingKeyPattern = (prefix: string) => (prefix.endsWith('#') ? `${prefix}*` : prefix);
 
 export interface ApiFunctionProps {
   /** Directory holding the handler modules. */
@@ -106,12 +110,34 @@ export class ApiFunction extends Construct {
     }
   }
 
-  /** Tells the function its table and grants exactly the access level, on that table only. */
-  bindTable(table: ITable, access: TableAccess): void {
+  /**
+   * Tells the function its table and grants exactly the access level, on that table only,
+   * and there only on the items of `partitions` (`dynamodb:LeadingKeys`). A function that
+   * recognises callers may also extend a token's `expiresAt` (renewal by use) and nothing
+   * else of it, even when its access is read-only.
+   */
+  bindTable(table: ITable, access: TableAccess, partitionNames: readonly Partition[]): void {
     if (access === 'none') return;
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     // The table and each of its indexes by name (listing queries read the indexes).
     const indexes = tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
-    this.role.addToPolicy(new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn, ...indexes] }));
+    const leadingKeys = (names: readonly Partition[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': names.map((name) => leadingKeyPattern(partitions[name])) },
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn, ...indexes], conditions: leadingKeys(partitionNames) }),
+    );
+    if (access === 'read' && partitionNames.includes('token')) {
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [table.tableArn],
+          conditions: {
+            ...leadingKeys(['token', 'user']),
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [tableDefinition.partitionKey, tableDefinition.sortKey, tableDefinition.timeToLiveAttribute] },
+          },
+        }),
+      );
+    }
   }
 }

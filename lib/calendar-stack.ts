@@ -109,7 +109,7 @@ export class CalendarStack extends Stack {
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes) {
       const fn = makeFunction(route.name, route.handler);
-      fn.bindTable(this.table, route.access);
+      fn.bindTable(this.table, route.access, route.partitions);
       const integration = new HttpLambdaIntegration(`${route.name}Integration`, fn.function);
       // API Gateway route paths carry no trailing slash; it serves both spellings.
       const added = this.api.addRoutes({

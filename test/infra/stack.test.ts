@@ -2,7 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routes } from '../../functions/routes';
-import { BUNDLE_TARGET, LAMBDA_RUNTIME, tableActions } from '../../lib/api-function';
+import { partitions } from '../../functions/store/items/partitions';
+import { BUNDLE_TARGET, LAMBDA_RUNTIME, leadingKeyPattern, tableActions } from '../../lib/api-function';
 import { CalendarStack, gatewayPath } from '../../lib/calendar-stack';
 
 // Bundling is skipped: these tests read the template, not the code assets.
@@ -22,15 +23,21 @@ function functionIdOf(name: string): string {
   return stack.getLogicalId(stack.functions[name]!.function.node.defaultChild as never);
 }
 
-/** Every DynamoDB action the function's role is allowed. */
-function dynamoActionsOf(name: string): string[] {
+type Statement = { Action: string | string[]; Condition?: Record<string, Record<string, string[]>> };
+
+/** The DynamoDB statements of the function's role. */
+function dynamoStatementsOf(name: string): Statement[] {
   const roleId = stack.getLogicalId(stack.functions[name]!.function.role!.node.defaultChild as never);
   return resources('AWS::IAM::Policy')
     .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(roleId))
-    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
-    .flatMap((statement) => [statement.Action].flat())
-    .filter((action) => action.startsWith('dynamodb:'))
-    .sort();
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
+}
+
+/** Every DynamoDB action of the function's main grant (the one of its route's access level). */
+function dynamoActionsOf(name: string): string[] {
+  const [main] = dynamoStatementsOf(name);
+  return main ? [main.Action].flat().sort() : [];
 }
 
 describe('the CDK stack', () => {
@@ -80,6 +87,37 @@ describe('the CDK stack', () => {
     expect(dynamoActionsOf('Fallback')).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
     expect(JSON.stringify(template.toJSON())).not.toContain('"dynamodb:*"');
+  });
+
+  it('lets each function reach only the partitions its route declares (dynamodb:LeadingKeys)', () => {
+    for (const route of routes.filter((entry) => entry.access !== 'none')) {
+      const [main] = dynamoStatementsOf(route.name);
+      const expected = route.partitions.map((name) => leadingKeyPattern(partitions[name])).sort();
+      expect({ route: route.name, keys: [...(main?.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [])].sort() }).toEqual({
+        route: route.name,
+        keys: expected,
+      });
+      expect(expected).not.toContain('*');
+    }
+    // Only the routes that log in or sign up may read the username guards (password hashes).
+    expect(routes.filter((route) => route.partitions.includes('username')).map((route) => route.name).sort()).toEqual(['Login', 'SignUp']);
+  });
+
+  it('lets a read-only route write nothing but a token\'s expiry (renewal by use)', () => {
+    for (const route of routes.filter((entry) => entry.access === 'read')) {
+      const extra = dynamoStatementsOf(route.name).slice(1);
+      expect(extra).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:UpdateItem',
+          Resource: expect.anything(),
+          Condition: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*', 'USER#*'] },
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'expiresAt'] },
+          },
+        },
+      ]);
+    }
   });
 
   it('tells table-bound functions the table name and the zone, and no others the table', () => {

@@ -15,12 +15,18 @@ describe('sign up', () => {
     expect(response.body).toEqual({ id: expect.any(String), username: candidate.username, email: candidate.email });
   });
 
-  it('stores a bcrypt hash, never the password', async () => {
+  it('stores a bcrypt hash, never the password, and only on the item login reads', async () => {
     const candidate = uniqueUser('hash');
     const { body } = await call('POST', '/api/user/sign_up/', { body: candidate });
-    const { Item } = await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk: `USER#${body.id}`, sk: 'PROFILE' } }));
-    expect(Item?.passwordHash).toMatch(/^\$2[aby]\$/);
-    expect(JSON.stringify(Item)).not.toContain(candidate.password);
+    const read = async (pk: string) =>
+      (await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk, sk: pk.startsWith('USER#') ? 'PROFILE' : 'GUARD' } }))).Item;
+    const guard = await read(`USERNAME#${candidate.username.toLowerCase()}`);
+    expect(guard?.passwordHash).toMatch(/^\$2[aby]\$/);
+    expect(JSON.stringify(guard)).not.toContain(candidate.password);
+    const profile = await read(`USER#${body.id}`);
+    expect(profile).toMatchObject({ id: body.id, username: candidate.username });
+    expect(profile).not.toHaveProperty('passwordHash');
+    expect(await read(`EMAIL#${candidate.email}`)).not.toHaveProperty('passwordHash');
   });
 
   it('refuses a username taken in another case, on the username field', async () => {

@@ -4,7 +4,11 @@ import { type Key, type StoredItem, userPartition } from './item';
 
 export const userKey = (userId: string): Key => ({ pk: userPartition(userId), sk: 'PROFILE' });
 
-export const toUserItem = (user: UserRecord) => ({ ...userKey(user.id), type: 'user' as const, ...user });
+/** The profile: no password hash (that lives on the username guard only, which only login reads). */
+export function toUserItem(user: UserRecord) {
+  const { passwordHash: _, ...profile } = user;
+  return { ...userKey(user.id), type: 'user' as const, ...profile };
+}
 
 /**
  * A user as the API shows it, from any item that names one: profiles and guards keep the
