@@ -102,3 +102,10 @@ describe('the partitions each route touches', () => {
     }
   });
 });
+
+it('names the same partitions in the route table as the store defines', () => {
+  // Both directions are checked by the compiler: a partition missing on either side fails here.
+  const fromStore: Record<Partition, string> = partitions;
+  const named: Partition[] = Object.keys(partitions) as (keyof typeof partitions)[];
+  expect(Object.keys(fromStore).sort()).toEqual([...named].sort());
+});
