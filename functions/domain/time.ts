@@ -115,7 +115,11 @@ export function slotOf(formatted: string): Slot {
 /** The instant (epoch ms) the slot begins; for a repeated DST hour, its first occurrence. */
 export function slotStart(slot: Slot, zone: string): number {
   const [year, month, day] = slot.date.split('-').map(Number) as [number, number, number];
-  return new TZDate(year, month - 1, day, slot.hour, zone).getTime();
+  const resolved = new TZDate(year, month - 1, day, slot.hour, zone).getTime();
+  // A repeated wall-clock hour has two instants an hour apart, and which one the library
+  // resolves to depends on the zone: take the earlier when it shows the same hour.
+  const earlier = new TZDate(resolved - 3_600_000, zone);
+  return dateOf(earlier) === slot.date && earlier.getHours() === slot.hour ? earlier.getTime() : resolved;
 }
 
 /** Whether the slot has begun by `now`: such a slot can no longer be booked. */
@@ -128,12 +132,15 @@ export function formatTimestamp(iso: string): string {
   return new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The earliest slot that has not begun at `now`: the current hour only at its very start. */
+/**
+ * The earliest slot that has not begun at `now` (by `hasBegun`, so listing and booking
+ * agree): the hour after the current one, or later still while a repeated hour's first
+ * pass has begun it.
+ */
 export function firstUnbegunSlot(zone: string, now: Date): Slot {
-  // Every zone in use today has whole-minute offsets: an hour starts where the wall
-  // clock's minutes, seconds and milliseconds are zero.
-  const local = new TZDate(now.getTime(), zone);
-  const intoHour = (local.getMinutes() * 60 + local.getSeconds()) * 1000 + local.getMilliseconds();
-  const slot = intoHour === 0 ? local : new TZDate(now.getTime() - intoHour + 3_600_000, zone);
-  return { date: dateOf(slot), hour: slot.getHours() };
+  for (let ahead = 0; ; ahead++) {
+    const local = new TZDate(now.getTime() + ahead * 3_600_000, zone);
+    const slot = { date: dateOf(local), hour: local.getHours() };
+    if (!hasBegun(slot, zone, now)) return slot;
+  }
 }
