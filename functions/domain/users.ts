@@ -33,10 +33,11 @@ export const PASSWORD_MIN = 8;
 /** bcrypt reads at most 72 bytes; a longer password would be silently cut. */
 export const PASSWORD_MAX_BYTES = 72;
 
-const usernamePattern = /^[\p{L}\p{N}_.@+-]+$/u;
+// `*`: an empty name is reported as blank only, as the original did.
+const usernamePattern = /^[\p{L}\p{N}_.@+-]*$/u;
 
 // NFKC first: a full-width or otherwise compatible form is the same name.
-const username = text({ max: USERNAME_MAX }).check(
+const username = text({ max: USERNAME_MAX, trim: true }).check(
   z.normalize('NFKC'),
   z.regex(usernamePattern, {
     error: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',

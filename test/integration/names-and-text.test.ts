@@ -60,3 +60,12 @@ describe('control and bidi characters', () => {
     expect(response.body.username).toContain(controlMessage);
   });
 });
+
+describe('a blank username', () => {
+  it.each(['', '   '])('%j answers only that it may not be blank, as the original did', async (username) => {
+    const response = await call('POST', '/api/user/sign_up/', { body: { ...uniqueUser('blank'), username } });
+    expect(response.status).toBe(400);
+    expect(response.body.username).toEqual(['This field may not be blank.']);
+    expect(response.body.err_message).toEqual(['username: This field may not be blank.']);
+  });
+});
