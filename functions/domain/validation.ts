@@ -23,11 +23,20 @@ export const messages = {
 /**
  * Characters no name or title may hold: C0 and C1 controls, and the bidirectional marks,
  * embeddings, overrides and isolates that make text display in another order than it
- * reads (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069).
+ * reads (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069). A description may hold
+ * tabs and line breaks.
  */
-const controlOrBidi = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-/** The same, but tabs and line breaks are text in a description. */
-const controlOrBidiButLines = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const bidiFormatting = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const lineCharacters = new Set(['\t', '\n', '\r']);
+function holdsControlOrBidi(value: string, allowLines: boolean): boolean {
+  if (bidiFormatting.test(value)) return true;
+  for (const character of value) {
+    const code = character.codePointAt(0)!;
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    if (control && !(allowLines && lineCharacters.has(character))) return true;
+  }
+  return false;
+}
 
 /** The message for a value of the wrong type: missing, null, or something else. */
 export function typeMessage(otherwise: string) {
@@ -37,12 +46,11 @@ export function typeMessage(otherwise: string) {
 
 /** A required string; blank is refused unless allowed. */
 export function text(options: { max: number; allowBlank?: boolean; trim?: boolean; lines?: boolean }) {
-  const forbidden = options.lines ? controlOrBidiButLines : controlOrBidi;
   return z.string({ error: typeMessage(messages.string) }).check(
     ...(options.trim ? [z.trim()] : []),
     z.maxLength(options.max, { error: messages.maxLength(options.max) }),
     ...(options.allowBlank ? [] : [z.minLength(1, { error: messages.blank })]),
-    z.refine((value) => !forbidden.test(value), { error: messages.controlCharacters }),
+    z.refine((value) => !holdsControlOrBidi(value, options.lines ?? false), { error: messages.controlCharacters }),
   );
 }
 
