@@ -64,7 +64,7 @@ export const settings = {
     'TOKEN_TTL_SECONDS',
     'lifetime of an API token without use, in seconds; a use in its second half renews it',
     '2592000',
-    integer(60, 31_536_000),
+    integer(60, 315_360_000),
   ),
   tokensPerUser: setting('TOKENS_PER_USER', 'live API tokens (and sessions) per user; a login beyond it revokes the oldest', '10', integer(1, 100)),
   loginsPerUsername: setting('LOGIN_ATTEMPTS_PER_USERNAME', 'failed logins allowed per username in 15 minutes, then 429', '10', integer(1, 1_000_000)),

@@ -29,9 +29,9 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
       await this.table.transact(budgets.map((budget) => ({ Update: attemptUpdate(this.table.name, budget, now, 'spend') })));
       return undefined;
     } catch (error) {
-      const failures = failedConditions(error);
-      if (!failures) throw error;
-      return Math.max(...failures.map((failure) => retryAfter(budgets[failure.index]!)));
+      const exhausted = (failedConditions(error) ?? []).flatMap((failure) => budgets[failure.index] ?? []);
+      if (exhausted.length === 0) throw error;
+      return Math.max(...exhausted.map(retryAfter));
     }
   }
 

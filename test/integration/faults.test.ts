@@ -15,6 +15,10 @@ function injectFaults(fault: (command: unknown, send: Send) => Promise<unknown> 
   return jest.spyOn(client, 'send').mockImplementation(((command: unknown) => fault(command, send) ?? send(command)) as never);
 }
 
+/** A transaction that writes a meeting (not, say, the invitation budget spent before it). */
+const writesMeeting = (command: unknown): boolean =>
+  command instanceof TransactWriteCommand && (command.input.TransactItems ?? []).some((item) => item.Put?.Item?.type === 'meeting');
+
 const timeout = () => Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
 const book = (who: LoggedIn, time_slot: string, guests: LoggedIn[]) =>
@@ -28,7 +32,7 @@ describe('faults of DynamoDB', () => {
   it('retries a throttled booking transaction and books once', async () => {
     const [organiser, guest] = [await signedInUser('throttled'), await signedInUser('throttledguest')];
     let failures = 2;
-    injectFaults((command) => (command instanceof TransactWriteCommand && failures-- > 0 ? Promise.reject(throttled()) : undefined));
+    injectFaults((command) => (writesMeeting(command) && failures-- > 0 ? Promise.reject(throttled()) : undefined));
     const date = freshDate();
     expect((await book(organiser, `${date} 10:00:00`, [guest])).status).toBe(201);
     jest.restoreAllMocks();
@@ -40,7 +44,7 @@ describe('faults of DynamoDB', () => {
     const [organiser, guest] = [await signedInUser('lost'), await signedInUser('lostguest')];
     let lost = 1;
     injectFaults((command, send) =>
-      command instanceof TransactWriteCommand && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
+      writesMeeting(command) && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
     );
     const date = freshDate();
     const response = await book(organiser, `${date} 10:00:00`, [guest]);
@@ -57,7 +61,7 @@ describe('faults of DynamoDB', () => {
     const booked = await book(organiser, `${date} 10:00:00`, [guest]);
     let lost = 1;
     injectFaults((command, send) =>
-      command instanceof TransactWriteCommand && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
+      writesMeeting(command) && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
     );
     const moved = await call('PATCH', `/api/event/${booked.body.response.id}/`, { headers: organiser.auth, body: { time_slot: `${date} 15:00:00` } });
     expect(moved.status).toBe(200);
@@ -83,7 +87,7 @@ describe('faults of DynamoDB', () => {
     const [organiser, free, blocked] = [await signedInUser('mixed'), await signedInUser('mixedfree'), await signedInUser('mixedblocked')];
     const date = freshDate();
     injectFaults((command) =>
-      command instanceof TransactWriteCommand
+      writesMeeting(command)
         ? Promise.reject(
             new TransactionCanceledException({
               message: 'cancelled',

@@ -13,6 +13,9 @@ process.env.SIGNUPS_PER_IP ??= '1000000';
 // Up to 100 live tokens per user, so that logout can be tested beyond one transaction;
 // the cap itself is tested in token-lifetime.test.ts.
 process.env.TOKENS_PER_USER ??= '100';
+// Tokens live ten years here: many tests pin the service clock years ahead of the sign-in.
+// Their lifetime is tested in token-lifetime.test.ts.
+process.env.TOKEN_TTL_SECONDS ??= '315360000';
 // Likewise the invitation budget, tested on its own in invitation-budget.test.ts.
 process.env.MEETINGS_PER_HOUR ??= '1000000';
 process.env.GUEST_INVITES_PER_HOUR ??= '1000000';
