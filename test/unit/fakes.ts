@@ -1,5 +1,6 @@
 /** In-memory stand-ins for the storage ports, for domain unit tests only. */
-import type { CredentialGrant, CredentialStore, StoredSession, UserStore } from '../../functions/domain/ports';
+import type { Meeting } from '../../functions/domain/meetings';
+import type { CredentialGrant, CredentialStore, MeetingPage, MeetingStore, StoredSession, UserStore } from '../../functions/domain/ports';
 import type { PublicUser, UserRecord } from '../../functions/domain/users';
 
 export class MemoryCredentials implements CredentialStore {
@@ -32,7 +33,10 @@ export class MemoryUsers implements UserStore {
   async findByUsername(username: string) {
     return this.users.find((user) => user.username.toLowerCase() === username.toLowerCase());
   }
+  /** Every findByEmails call's emails, in order. */
+  readonly lookups: string[][] = [];
   async findByEmails(emails: readonly string[]) {
+    this.lookups.push([...emails]);
     const found = new Map<string, PublicUser>();
     for (const email of emails) {
       const user = this.users.find((candidate) => candidate.email === email.toLowerCase());
@@ -49,3 +53,28 @@ export const person = (name: string): UserRecord => ({
   passwordHash: 'unused',
   created: '2030-01-01T00:00:00.000Z',
 });
+
+/** Meetings by id; keeps every replacement it was asked for. */
+export class MemoryMeetings implements MeetingStore {
+  readonly meetings = new Map<string, Meeting>();
+  readonly replaced: [Meeting, Meeting][] = [];
+  async create(meeting: Meeting) {
+    this.meetings.set(meeting.id, meeting);
+  }
+  /** Every id get was asked for. */
+  readonly asked: string[] = [];
+  async get(id: string) {
+    this.asked.push(id);
+    return this.meetings.get(id);
+  }
+  async replace(before: Meeting, after: Meeting) {
+    this.replaced.push([before, after]);
+    this.meetings.set(after.id, after);
+  }
+  async page(): Promise<MeetingPage> {
+    return { meetings: [], hasNext: false, hasPrevious: false };
+  }
+  async count() {
+    return 0;
+  }
+}
