@@ -25,6 +25,7 @@ function positiveInteger(value: string | undefined): number | undefined {
 
 function readStyle(params: Record<string, string | undefined>): Style {
   if (params.page !== undefined) {
+    // Stryker disable next-line StringLiteral: equivalent: 'last' is no positive integer either, so it reads as undefined on both branches
     const page = params.page === 'last' ? undefined : positiveInteger(params.page);
     if (page === undefined) throw new NotFound('Invalid page.');
     return { kind: 'page', page };
