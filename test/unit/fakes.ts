@@ -1,6 +1,6 @@
 /** In-memory stand-ins for the storage ports, for domain unit tests only. */
 import type { Meeting } from '../../functions/domain/meetings';
-import type { CredentialGrant, CredentialStore, MeetingPage, MeetingStore, StoredSession, UserStore } from '../../functions/domain/ports';
+import type { AttemptBudget, AttemptLimiter, CredentialGrant, CredentialStore, MeetingPage, MeetingStore, StoredSession, UserStore } from '../../functions/domain/ports';
 import type { PublicUser, UserRecord } from '../../functions/domain/users';
 
 export class MemoryCredentials implements CredentialStore {
@@ -8,8 +8,12 @@ export class MemoryCredentials implements CredentialStore {
   readonly tokens = new Map<string, PublicUser>();
   readonly sessions = new Map<string, StoredSession>();
 
-  async save(grant: CredentialGrant) {
+  /** What each save was asked to refund, in order. */
+  readonly refunds: (Parameters<CredentialStore['save']>[1])[] = [];
+
+  async save(grant: CredentialGrant, refund?: Parameters<CredentialStore['save']>[1]) {
     this.grants.push(grant);
+    this.refunds.push(refund);
     this.tokens.set(grant.tokenHash, grant.user);
     this.sessions.set(grant.sessionHash, { user: grant.user, csrfHash: grant.csrfHash, sealedToken: grant.sealedToken, expiresAt: grant.sessionExpiresAt });
   }
@@ -76,5 +80,15 @@ export class MemoryMeetings implements MeetingStore {
   }
   async count() {
     return 0;
+  }
+}
+
+/** A limiter that keeps what it was asked to spend and answers a set Retry-After (undefined: spent). */
+export class RecordingLimiter implements AttemptLimiter {
+  readonly spent: { budgets: readonly AttemptBudget[]; now: Date }[] = [];
+  constructor(private readonly retryAfter?: number) {}
+  async spend(budgets: readonly AttemptBudget[], now: Date) {
+    this.spent.push({ budgets, now });
+    return this.retryAfter;
   }
 }

@@ -1,0 +1,86 @@
+import { login, signUp } from '../../functions/domain/auth';
+import { Throttled } from '../../functions/domain/errors';
+import type { PasswordHasher } from '../../functions/domain/passwords';
+import { expectRejection } from './expect-error';
+import { MemoryCredentials, MemoryUsers, RecordingLimiter } from './fakes';
+
+const now = new Date('2030-06-01T12:00:00Z');
+const hasher: PasswordHasher = { hash: async (password) => `hashed:${password}`, verify: async (password, hash) => hash === `hashed:${password}` };
+const limits = { loginsPerUsername: 5, loginsPerIp: 50, signUpsPerIp: 3 };
+const signUpBody = { username: 'Ann', email: 'ann@example.com', password: 'long enough pw' };
+const loginBody = { username: 'ANN', password: 'long enough pw' };
+
+async function signedUp() {
+  const users = new MemoryUsers();
+  await signUp(signUpBody, { users, hasher, now });
+  return users;
+}
+
+describe('the sign-up budget', () => {
+  it('spends one of the source IP\'s sign-ups for the hour', async () => {
+    const limiter = new RecordingLimiter();
+    await signUp(signUpBody, { users: new MemoryUsers(), hasher, now, limiter, limits, sourceIp: '192.0.2.7' });
+    expect(limiter.spent).toEqual([{ budgets: [{ key: 'signup-ip:192.0.2.7', limit: 3, windowSeconds: 3600 }], now }]);
+  });
+
+  it('refuses a sign-up once the IP\'s budget is spent, storing nothing', async () => {
+    const users = new MemoryUsers();
+    const error = await expectRejection(
+      signUp(signUpBody, { users, hasher, now, limiter: new RecordingLimiter(120), limits, sourceIp: '192.0.2.7' }),
+      Throttled,
+      'Request was throttled. Expected available in 120 seconds.',
+    );
+    expect([error.retryAfterSeconds, users.users]).toEqual([120, []]);
+  });
+
+  it('spends nothing without a source IP', async () => {
+    const limiter = new RecordingLimiter();
+    await signUp(signUpBody, { users: new MemoryUsers(), hasher, now, limiter, limits });
+    expect(limiter.spent).toEqual([]);
+  });
+});
+
+describe('the login budgets', () => {
+  it('spend an attempt of the lower-cased username\'s and of the IP\'s budgets for 15 minutes', async () => {
+    const limiter = new RecordingLimiter();
+    await login(loginBody, { users: await signedUp(), credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, limiter, limits, sourceIp: '192.0.2.7' });
+    expect(limiter.spent).toEqual([
+      {
+        budgets: [
+          { key: 'login-user:ann', limit: 5, windowSeconds: 900 },
+          { key: 'login-ip:192.0.2.7', limit: 50, windowSeconds: 900 },
+        ],
+        now,
+      },
+    ]);
+  });
+
+  it('spend only the username\'s budget without a source IP', async () => {
+    const limiter = new RecordingLimiter();
+    await login(loginBody, { users: await signedUp(), credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, limiter, limits });
+    expect(limiter.spent[0]?.budgets).toEqual([{ key: 'login-user:ann', limit: 5, windowSeconds: 900 }]);
+  });
+
+  it('give the attempts back in the successful login\'s write', async () => {
+    const limiter = new RecordingLimiter();
+    const credentials = new MemoryCredentials();
+    await login(loginBody, { users: await signedUp(), credentials, hasher, now, sessionTtlSeconds: 60, limiter, limits, sourceIp: '192.0.2.7' });
+    expect(credentials.refunds).toEqual([{ budgets: limiter.spent[0]?.budgets, now }]);
+  });
+
+  it('refuse a login once a budget is spent, before checking the password', async () => {
+    const credentials = new MemoryCredentials();
+    const error = await expectRejection(
+      login(loginBody, { users: await signedUp(), credentials, hasher, now, sessionTtlSeconds: 60, limiter: new RecordingLimiter(300), limits }),
+      Throttled,
+      'Request was throttled. Expected available in 300 seconds.',
+    );
+    expect([error.retryAfterSeconds, credentials.grants]).toEqual([300, []]);
+  });
+
+  it('are neither spent nor refunded without a limiter', async () => {
+    const credentials = new MemoryCredentials();
+    await login(loginBody, { users: await signedUp(), credentials, hasher, now, sessionTtlSeconds: 60 });
+    expect(credentials.refunds).toEqual([undefined]);
+  });
+});
