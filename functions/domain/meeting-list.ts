@@ -31,6 +31,7 @@ const atMost = (max: number) => `Ensure this value is less than or equal to ${ma
 
 function readStyle(params: Record<string, string | undefined>): Style {
   if (params.page !== undefined) {
+    // Stryker disable next-line StringLiteral: equivalent: 'last' is no positive integer either, so it reads as undefined on both branches
     const page = params.page === 'last' ? undefined : positiveInteger(params.page);
     if (page === undefined) throw new NotFound('Invalid page.');
     if (page > MAX_PAGE) throw ValidationFailed.field('page', atMost(MAX_PAGE));

@@ -44,7 +44,7 @@ export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult> {
   const parser = httpJsonBodyParser({ disableContentTypeCheck: true });
   return {
     name: 'jsonBody',
-    before: async (request) => {
+    before: (request) => {
       const event = request.event;
       const bytes = bodyBytes(event);
       if (bytes.length > MAX_BODY_BYTES) {
@@ -60,7 +60,8 @@ export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult> {
         throw new HttpError(415, `Unsupported media type "${contentType}" in request.`);
       }
       try {
-        await parser.before!(request as never);
+        // middy's parser works synchronously.
+        void parser.before!(request as never);
       } catch (error) {
         throw parseFailure(error);
       }

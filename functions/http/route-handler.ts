@@ -37,7 +37,7 @@ export interface AuthenticatedRequest extends PublicRequest {
   principal: Principal;
 }
 
-function chain(
+export function chain(
   options: AuthenticatedRouteOptions,
   authenticate: MiddlewareObj<ApiEvent, ApiResult> | undefined,
   run: (event: ApiEvent, context: Context) => Promise<ApiResult>,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { authenticate, login, progressiveDelayMs, signUp } from '../../functions/domain/auth';
+import { authenticate, describeLogin, login, logout, progressiveDelayMs, signUp } from '../../functions/domain/auth';
 import { CsrfFailed, InvalidCredentials, NotAuthenticated } from '../../functions/domain/errors';
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { bcryptHasher } from '../../functions/domain/passwords';
@@ -126,6 +126,12 @@ describe('authenticate', () => {
     await expectRejection(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now, tokenTtlSeconds: tokens.ttlSeconds }), NotAuthenticated, message);
   });
 
+  it('accepts a token header with padding and several spaces, in any case', async () => {
+    const { credentials, result } = await loggedIn();
+    const principal = await authenticate(presented({ authorization: ` token   ${result.token} ` }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    expect(principal).toEqual({ user: result.user, via: 'token', token: result.token });
+  });
+
   it('falls through other schemes to the session', async () => {
     const { credentials, result } = await loggedIn();
     const principal = await authenticate(presented({ authorization: 'Bearer x', sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
@@ -155,6 +161,22 @@ describe('authenticate', () => {
     expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
   });
 
+  it('ignores a session from the second it expires', async () => {
+    const { credentials, result } = await loggedIn();
+    const expiry = new Date(now.getTime() + 60_000);
+    await expectRejection(
+      authenticate(presented({ sessionId: result.sessionId }), { credentials, now: expiry, tokenTtlSeconds: tokens.ttlSeconds }),
+      NotAuthenticated,
+      'Authentication credentials were not provided.',
+    );
+  });
+
+  it('accepts a session until its last second', async () => {
+    const { credentials, result } = await loggedIn();
+    const lastMoment = new Date(now.getTime() + 59_999);
+    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now: lastMoment, tokenTtlSeconds: tokens.ttlSeconds })).resolves.toMatchObject({ via: 'session' });
+  });
+
   it('ignores an expired session', async () => {
     const { credentials, result } = await loggedIn();
     const later = new Date(now.getTime() + 61_000);
@@ -163,6 +185,26 @@ describe('authenticate', () => {
       NotAuthenticated,
       'Authentication credentials were not provided.',
     );
+  });
+});
+
+describe('the login answer', () => {
+  it('shows the user and the API token', () => {
+    const user = { id: 'id-ann', username: 'ann', email: 'ann@example.com', passwordHash: 'secret' };
+    expect(describeLogin(user, 'tok')).toEqual({ is_authenticated: true, user: { id: 'id-ann', username: 'ann', email: 'ann@example.com' }, auth_token: 'tok' });
+  });
+
+  it('shows a null token when it cannot be known', () => {
+    expect(describeLogin({ id: 'id-ann', username: 'ann', email: 'ann@example.com' }, undefined).auth_token).toBeNull();
+  });
+});
+
+describe('logout', () => {
+  it('revokes every token and session of the user', async () => {
+    const { credentials, result } = await loggedIn();
+    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    await logout(principal, { credentials });
+    expect([credentials.tokens.size, credentials.sessions.size]).toEqual([0, 0]);
   });
 });
 

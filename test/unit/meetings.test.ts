@@ -1,33 +1,11 @@
 import { BusinessRuleViolation, NotFound, PermissionDenied, ValidationFailed } from '../../functions/domain/errors';
 import { changeMeeting } from '../../functions/domain/meeting-changes';
-import { bookMeeting, type Meeting } from '../../functions/domain/meetings';
-import type { MeetingPage, MeetingStore } from '../../functions/domain/ports';
+import { bookMeeting } from '../../functions/domain/meetings';
 import { expectRejection } from './expect-error';
-import { MemoryUsers, person } from './fakes';
+import { MemoryMeetings, MemoryUsers, person } from './fakes';
 
 const now = new Date('2030-06-01T12:30:00Z');
 const zone = 'UTC';
-
-class MemoryMeetings implements MeetingStore {
-  readonly meetings = new Map<string, Meeting>();
-  readonly replaced: [Meeting, Meeting][] = [];
-  async create(meeting: Meeting) {
-    this.meetings.set(meeting.id, meeting);
-  }
-  async get(id: string) {
-    return this.meetings.get(id);
-  }
-  async replace(before: Meeting, after: Meeting) {
-    this.replaced.push([before, after]);
-    this.meetings.set(after.id, after);
-  }
-  async page(): Promise<MeetingPage> {
-    return { meetings: [], hasNext: false, hasPrevious: false };
-  }
-  async count() {
-    return 0;
-  }
-}
 
 async function world() {
   const users = new MemoryUsers();

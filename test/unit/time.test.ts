@@ -2,7 +2,7 @@
 // properties below.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { formatSlot, hasBegun, parseDate, parseTimeSlot, slotOf, today } from '../../functions/domain/time';
+import { firstUnbegunSlot, formatSlot, formatTimestamp, hasBegun, isTimeZone, parseDate, parseTimeSlot, slotOf, today } from '../../functions/domain/time';
 
 const zones = ['UTC', 'Asia/Kolkata', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns'];
 const zone = fc.constantFrom(...zones);
@@ -15,6 +15,20 @@ describe('parseDate', () => {
     expect(parseDate('2027-02-29')).toBeUndefined();
     expect(parseDate('2027-1-01')).toBeUndefined();
     expect(parseDate('2027-01-01T00:00')).toBeUndefined();
+  });
+
+  it('refuses a date with anything before it', () => {
+    expect(parseDate('x2028-02-29')).toBeUndefined();
+  });
+});
+
+describe('isTimeZone', () => {
+  it.each(['UTC', 'Asia/Kolkata', 'America/St_Johns'])('knows the IANA zone %s', (zone) => {
+    expect(isTimeZone(zone)).toBe(true);
+  });
+
+  it.each(['Mars/Olympus_Mons', '', '+25:00'])('does not know %j', (zone) => {
+    expect(isTimeZone(zone)).toBe(false);
   });
 });
 
@@ -71,6 +85,40 @@ describe('parseTimeSlot', () => {
     },
   );
 
+  it.each([
+    ['anything before it', 'x2031-01-01 10:00:00'],
+    ['anything after it', '2031-01-01 10:00:00 now'],
+    ['second 60', '2031-01-01 10:00:60'],
+    ['an offset of a whole day', '2031-01-01T10:00:00+24:00'],
+    ['an offset of 60 minutes', '2031-01-01T10:00:00+05:60'],
+  ])('refuses a slot with %s', (_, value) => {
+    expect(parseTimeSlot(value, 'UTC')).toEqual({ ok: false, reason: 'format' });
+  });
+
+  it.each([
+    ['padded', ' 2031-01-01 10:00:00 ', 10],
+    ['without seconds', '2031-01-01 10:00', 10],
+    ['with an hours-only offset', '2031-01-01T11:00:00+01', 10],
+    ['with an offset without a colon', '2031-01-01T15:30:00+0530', 10],
+    ['with an offset of 59 minutes', '2031-01-01T10:59:00+00:59', 10],
+    ['with an offset just under a day', '2031-01-02T09:59:00+23:59', 10],
+    ['with a lower-case z after a space', '2031-01-01T10:00:00 z', 10],
+  ])('reads a slot %s', (_, value, hour) => {
+    expect(parseTimeSlot(value, 'UTC')).toEqual({ ok: true, wholeHour: true, slot: { date: '2031-01-01', hour } });
+  });
+
+  it('finds second 59 off the hour', () => {
+    expect(parseTimeSlot('2031-01-01 10:00:59', 'UTC')).toEqual({ ok: true, wholeHour: false });
+  });
+
+  it('refuses the wall-clock hour that a 30-minute transition moves', () => {
+    expect(parseTimeSlot('2031-10-05 02:00:00', 'Australia/Lord_Howe')).toEqual({ ok: false, reason: 'nonexistent' });
+  });
+
+  it('refuses a wall-clock time on a date the zone skipped entirely', () => {
+    expect(parseTimeSlot('2011-12-30 10:00:00', 'Pacific/Apia')).toEqual({ ok: false, reason: 'nonexistent' });
+  });
+
   it('finds seconds and fractions off the hour', () => {
     expect(parseTimeSlot('2031-01-01 10:00:01', 'UTC')).toEqual({ ok: true, wholeHour: false });
     expect(parseTimeSlot('2031-01-01T10:00:00.5Z', 'UTC')).toEqual({ ok: true, wholeHour: false });
@@ -101,5 +149,25 @@ describe('slots and the clock', () => {
     expect(hasBegun(slot, 'UTC', new Date('2031-01-01T10:00:00Z'))).toBe(true);
     expect(hasBegun(slot, 'Asia/Kolkata', new Date('2031-01-01T04:29:59Z'))).toBe(false);
     expect(hasBegun(slot, 'Asia/Kolkata', new Date('2031-01-01T04:30:00Z'))).toBe(true);
+  });
+});
+
+describe('the first slot that has not begun', () => {
+  it.each([
+    ['exactly on the hour, the next hour (the current one has begun, as booking sees it)', '2031-01-01T12:00:00.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
+    ['a millisecond before the hour, that hour', '2031-01-01T11:59:59.999Z', 'UTC', { date: '2031-01-01', hour: 12 }],
+    ['a millisecond into the hour, the next hour', '2031-01-01T12:00:00.001Z', 'UTC', { date: '2031-01-01', hour: 13 }],
+    ['a second into the hour, the next hour', '2031-01-01T12:00:01.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
+    ['a quarter into the hour, the next hour', '2031-01-01T12:15:00.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
+    ['in the last hour of a day, the next day\'s first', '2031-01-01T23:59:59.999Z', 'UTC', { date: '2031-01-02', hour: 0 }],
+    ['on the zone\'s wall clock', '2031-01-01T04:15:00.000Z', 'Asia/Kolkata', { date: '2031-01-01', hour: 10 }],
+  ])('is, %s', (_, at, zone, slot) => {
+    expect(firstUnbegunSlot(zone, new Date(at))).toEqual(slot);
+  });
+});
+
+describe('formatTimestamp', () => {
+  it('writes an ISO instant as YYYY-MM-DD HH:MM:SS in UTC, without fractions', () => {
+    expect(formatTimestamp('2031-01-01T05:06:07.890+02:00')).toBe('2031-01-01 03:06:07');
   });
 });

@@ -32,6 +32,12 @@ describe('sign-up validation', () => {
     expect(parseSignUp({ username: 'José.o+k-@_1', email: 'j@example.com', password: 'long enough pw' }).username).toBe('José.o+k-@_1');
   });
 
+  it('refuses a password that breaks the policy, naming every problem', () => {
+    expect(fieldsOf(() => parseSignUp({ username: 'ann', email: 'ann@example.com', password: '1234' }))).toEqual({
+      password: ['This password is too short. It must contain at least 8 characters.', 'This password is entirely numeric.'],
+    });
+  });
+
   it('does not parse a body that is not an object', () => {
     expect(Object.keys(fieldsOf(() => parseLogin(null)))).toEqual(['non_field_errors']);
   });
@@ -51,6 +57,22 @@ describe('password policy', () => {
     ['Ann@Example.com', ['The password is too similar to the email address.']],
   ])('refuses %j', (password, problems) => {
     expect(passwordProblems(password, user)).toEqual(problems);
+  });
+
+  it('accepts exactly 72 bytes', () => {
+    expect(passwordProblems('x'.repeat(72), user)).toEqual([]);
+  });
+
+  it.each(['1234567a', 'a1234567'])('does not call %j entirely numeric', (password) => {
+    expect(passwordProblems(password, user)).toEqual([]);
+  });
+
+  it('refuses the email\'s local part, in any case', () => {
+    expect(passwordProblems('AnnaBelle', { username: 'someone', email: 'annabelle@example.com' })).toEqual(['The password is too similar to the email address.']);
+  });
+
+  it('refuses the email\'s local part when the email is stored in capitals', () => {
+    expect(passwordProblems('annabelle', { username: 'someone', email: 'AnnaBelle@Example.com' })).toEqual(['The password is too similar to the email address.']);
   });
 
   it('refuses over 72 bytes even under 72 characters', () => {
