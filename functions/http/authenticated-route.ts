@@ -13,6 +13,7 @@ export function authenticatedRoute(options: AuthenticatedRouteOptions, handle: (
   // Resolved at load: bad configuration fails the cold start, not a request.
   const { credentials } = services();
   return chain(options, authentication(credentials), (event, context) => {
+    // Stryker disable next-line StringLiteral: equivalent: unreachable, the authentication middleware sets a principal or throws
     if (!event.principal) throw new Error('authentication middleware did not run');
     return handle({ event, context, body: event.jsonBody ?? {}, principal: event.principal });
   });
