@@ -141,8 +141,9 @@ export function formatTimestamp(iso: string): string {
  * pass has begun it.
  */
 export function firstUnbegunSlot(zone: string, now: Date): Slot {
+  // Quarter-hour steps: a 30-minute shift (Lord Howe) leaves a half-hour slot behind it.
   for (let ahead = 0; ; ahead++) {
-    const local = new TZDate(now.getTime() + ahead * 3_600_000, zone);
+    const local = new TZDate(now.getTime() + ahead * 900_000, zone);
     const slot = { date: dateOf(local), hour: local.getHours() };
     if (!hasBegun(slot, zone, now)) return slot;
   }

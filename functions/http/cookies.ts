@@ -11,6 +11,7 @@ export const CSRF_COOKIE = 'csrftoken';
 const CSRF_MAX_AGE_SECONDS = 31_449_600;
 
 export function readCookie(event: ApiEvent, name: string): string | undefined {
+  // Stryker disable next-line ArrayDeclaration: equivalent: a made-up entry without `=` names no cookie
   for (const cookie of event.cookies ?? []) {
     for (const part of cookie.split(';')) {
       const separator = part.indexOf('=');

@@ -68,8 +68,8 @@ describe('blocking hours', () => {
 
   it('accepts hours written as strings holding integers', async () => {
     const availability = new MemoryAvailability();
-    await block({ date: '2030-06-02', blocked_slots: ['7', ' 8 ', 0, 23] }, availability);
-    expect(availability.blocked[0]?.hours).toEqual([7, 8, 0, 23]);
+    await block({ date: '2030-06-02', blocked_slots: ['7', ' 8 ', '12', 0, 23] }, availability);
+    expect(availability.blocked[0]?.hours).toEqual([7, 8, 12, 0, 23]);
   });
 
   it('accepts today in the service zone', async () => {
@@ -115,6 +115,8 @@ describe('blocking hours', () => {
     ['1.5', 'A valid integer is required.'],
     ['x1', 'A valid integer is required.'],
     ['1x', 'A valid integer is required.'],
+    ['1e1', 'A valid integer is required.'],
+    ['0x5', 'A valid integer is required.'],
     ['', 'A valid integer is required.'],
     [true, 'A valid integer is required.'],
     [null, 'A valid integer is required.'],

@@ -6,9 +6,9 @@ import type { ApiEvent } from '../../functions/http/types';
 import { fromHandlerResult, localContext, toApiGatewayEvent } from '../../local/api-gateway';
 import { expectThrow } from './expect-error';
 
-/** Runs the middleware on an event with `body` and these headers; answers the parsed body. */
-function parse(body: string | undefined, headers: Record<string, string> | undefined = { 'content-type': 'application/json' }) {
-  const event = { body, headers, isBase64Encoded: false } as unknown as ApiEvent;
+/** Runs the middleware on an event with `body` and these headers (none when null); answers the parsed body. */
+function parse(body: string | undefined, headers: Record<string, string> | null = { 'content-type': 'application/json' }) {
+  const event = { body, ...(headers ? { headers } : {}), isBase64Encoded: false } as unknown as ApiEvent;
   jsonBody().before!({ event } as never);
   return event.jsonBody;
 }

@@ -161,6 +161,7 @@ describe('the first slot that has not begun', () => {
     ['a quarter into the hour, the next hour', '2031-01-01T12:15:00.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
     ['in the last hour of a day, the next day\'s first', '2031-01-01T23:59:59.999Z', 'UTC', { date: '2031-01-02', hour: 0 }],
     ['on the zone\'s wall clock', '2031-01-01T04:15:00.000Z', 'Asia/Kolkata', { date: '2031-01-01', hour: 10 }],
+    ['before a 30-minute spring-forward, the hour that starts at the shift', '2031-10-04T15:15:00.000Z', 'Australia/Lord_Howe', { date: '2031-10-05', hour: 2 }],
   ])('is, %s', (_, at, zone, slot) => {
     expect(firstUnbegunSlot(zone, new Date(at))).toEqual(slot);
   });
