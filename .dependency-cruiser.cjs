@@ -13,7 +13,10 @@ module.exports = {
       comment: 'domain/ imports nothing outside itself but small pure libraries (no AWS, no middy, no other layer).',
       severity: 'error',
       from: { path: '^functions/domain/' },
-      to: { pathNot: ['^functions/domain/', '^node_modules/(zod|ulid|bcryptjs|@date-fns/tz|unicode-confusables)/', '^node:'], dependencyTypesNot: ['core'] },
+      to: {
+        pathNot: ['^functions/domain/', '^node_modules/(zod|ulid|bcryptjs|@date-fns/tz|unicode-confusables)/', '^node:'],
+        dependencyTypesNot: ['core'],
+      },
     },
     {
       name: 'store-below-http-and-config',
@@ -52,7 +55,8 @@ module.exports = {
     },
     {
       name: 'lambda-code-stands-alone',
-      comment: 'What is bundled into a Lambda never imports the local runtime (where the benchmark instrumentation lives) or the infrastructure.',
+      comment:
+        'What is bundled into a Lambda never imports the local runtime (where the benchmark instrumentation lives) or the infrastructure.',
       severity: 'error',
       from: { path: '^functions/' },
       to: { path: '^(local|lib|bin|scripts)/' },

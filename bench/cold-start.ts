@@ -40,7 +40,9 @@ export function measureColdStarts(): { bareNodeMs: number; functions: ColdStart[
     const env = { PATH: process.env.PATH, TABLE_NAME: 'calendar', AWS_REGION: 'us-east-1', TIME_ZONE: 'UTC' };
     const bareNodeMs = medianMs(['-e', '0'], env);
     const functions: ColdStart[] = [];
-    for (const [logicalId, resource] of Object.entries(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>)) {
+    for (const [logicalId, resource] of Object.entries(
+      template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>,
+    )) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const bundle = join(out, resource.Metadata!['aws:asset:path']!, 'index.mjs');
       const script = `const m = await import(${JSON.stringify(bundle)}); if (typeof m.handler !== 'function') process.exit(1);`;

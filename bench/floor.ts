@@ -74,16 +74,19 @@ export function floorOperation(lanes: Lanes, name: string, firstDay: number): Op
           const found = await users.findByUsername(account.username);
           const token = newSecret();
           const sessionId = newSecret();
-          await credentials.save({
-            user: user(account),
-            tokenHash: sha256(token),
-            sessionHash: sha256(sessionId),
-            csrfHash: sha256(newSecret()),
-            sealedToken: seal(token, sessionId),
-            sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600,
-            tokenExpiresAt: Math.floor(Date.now() / 1000) + 3600,
-            created: new Date().toISOString(),
-          }, { keepAtMost: 10, now: new Date() });
+          await credentials.save(
+            {
+              user: user(account),
+              tokenHash: sha256(token),
+              sessionHash: sha256(sessionId),
+              csrfHash: sha256(newSecret()),
+              sealedToken: seal(token, sessionId),
+              sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+              tokenExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+              created: new Date().toISOString(),
+            },
+            { keepAtMost: 10, now: new Date() },
+          );
           if (!found) throw new Error('floor: user not found');
           return done;
         });

@@ -82,7 +82,12 @@ export function httpOperation(api: Api, lanes: Lanes, name: string, firstDay: nu
       return (lane, iteration) =>
         timed(async () => {
           const [organiser, ...guests] = lanes.trios[lane]!;
-          const body = { title: 'Bench', description: '', time_slot: laneSlot(firstDay, iteration), participants: guests.map((g) => g.email) };
+          const body = {
+            title: 'Bench',
+            description: '',
+            time_slot: laneSlot(firstDay, iteration),
+            participants: guests.map((g) => g.email),
+          };
           return ok(await api.send('POST', '/api/event/', body, organiser!.token), 201);
         });
     case 'availability':

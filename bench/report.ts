@@ -35,7 +35,22 @@ interface Results {
 
 export function renderReport(results: Results): string {
   const operations = table(
-    ['operation', 'conc.', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'floor req/s', 'floor p99 ms', 'vs floor (req/s, p99)', 'DynamoDB calls', 'RRU', 'WRU', '$ per million'],
+    [
+      'operation',
+      'conc.',
+      'req/s',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'errors',
+      'floor req/s',
+      'floor p99 ms',
+      'vs floor (req/s, p99)',
+      'DynamoDB calls',
+      'RRU',
+      'WRU',
+      '$ per million',
+    ],
     results.operations.map(({ operation, concurrency, http, floor, costPerMillion }) => [
       operation,
       String(concurrency),
@@ -69,7 +84,12 @@ export function renderReport(results: Results): string {
   );
   const cold = table(
     ['function', 'bundle KB', 'load ms (median of 11)', 'above bare node ms'],
-    results.coldStarts.functions.map((entry) => [entry.function, number(entry.bundleKB, 1), number(entry.loadMs, 1), number(entry.aboveBareMs, 1)]),
+    results.coldStarts.functions.map((entry) => [
+      entry.function,
+      number(entry.bundleKB, 1),
+      number(entry.loadMs, 1),
+      number(entry.aboveBareMs, 1),
+    ]),
   );
   return [
     `Benchmark of ${results.date} on ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${results.benchSeconds.toFixed(0)} s in all.`,

@@ -84,7 +84,12 @@ async function fillTable(count: number): Promise<void> {
   await inBatches(batches, 16, async (batch) => {
     let requests = Array.from({ length: 25 }, (_, i) => ({
       PutRequest: {
-        Item: { pk: `USER#filler${batch}`, sk: `DAY#2031-01-${String((i % 28) + 1).padStart(2, '0')}#${String(i % 24).padStart(2, '0')}`, type: 'hour', kind: 'blocked' },
+        Item: {
+          pk: `USER#filler${batch}`,
+          sk: `DAY#2031-01-${String((i % 28) + 1).padStart(2, '0')}#${String(i % 24).padStart(2, '0')}`,
+          type: 'hour',
+          kind: 'blocked',
+        },
       },
     }));
     while (requests.length > 0) {
@@ -145,10 +150,21 @@ async function main(): Promise<void> {
       const small = await api.account('small');
       const big = await api.account('big');
       progress('seeding 10 and 2,000 meetings');
-      await inBatches(Array.from({ length: 10 }, (_, i) => i), 10, (i) => bookDirectly(small, [], laneSlot(2, i)));
-      await inBatches(Array.from({ length: 2000 }, (_, i) => i), 16, (i) => bookDirectly(big, [], laneSlot(2, i)));
+      await inBatches(
+        Array.from({ length: 10 }, (_, i) => i),
+        10,
+        (i) => bookDirectly(small, [], laneSlot(2, i)),
+      );
+      await inBatches(
+        Array.from({ length: 2000 }, (_, i) => i),
+        16,
+        (i) => bookDirectly(big, [], laneSlot(2, i)),
+      );
       const measure = async (table: string) => {
-        for (const [user, account] of [['10 meetings', small], ['2,000 meetings', big]] as const) {
+        for (const [user, account] of [
+          ['10 meetings', small],
+          ['2,000 meetings', big],
+        ] as const) {
           const scaled: Lanes = { ...lanes, lister: account, watched: account, availabilityDate: dayFromNow(3) };
           for (const operation of ['listing', 'availability']) {
             progress(`scaling: ${operation} for a user with ${user}, ${table}`);

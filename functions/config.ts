@@ -33,7 +33,12 @@ function integer(min: number, max: number) {
   };
 }
 
-function setting<T>(variable: string, description: string, fallback: string | undefined, read: (raw: string, variable: string) => T): Setting<T> {
+function setting<T>(
+  variable: string,
+  description: string,
+  fallback: string | undefined,
+  read: (raw: string, variable: string) => T,
+): Setting<T> {
   return { variable, description, fallback, read: (raw) => read(raw, variable) };
 }
 
@@ -56,8 +61,13 @@ const timeZone = (raw: string, variable: string) => {
 /** The schema: every setting the service and its local runtime read. */
 export const settings = {
   tableName: setting('TABLE_NAME', 'the DynamoDB table (set by the stack in AWS; `calendar` under `npm start`)', undefined, text),
-  dynamoDbEndpoint: setting('DYNAMODB_ENDPOINT', 'use a DynamoDB (Local) at this URL instead of the region\'s', '', text),
-  timeZone: setting('TIME_ZONE', "the service's IANA time zone: dates, hours and naive time slots are read and written in it", 'UTC', timeZone),
+  dynamoDbEndpoint: setting('DYNAMODB_ENDPOINT', "use a DynamoDB (Local) at this URL instead of the region's", '', text),
+  timeZone: setting(
+    'TIME_ZONE',
+    "the service's IANA time zone: dates, hours and naive time slots are read and written in it",
+    'UTC',
+    timeZone,
+  ),
   bcryptRounds: setting('BCRYPT_ROUNDS', 'bcrypt cost for new password hashes', '10', integer(4, 15)),
   sessionTtlSeconds: setting('SESSION_TTL_SECONDS', 'lifetime of a login session, in seconds', '1209600', integer(60, 31_536_000)),
   tokenTtlSeconds: setting(
@@ -66,19 +76,44 @@ export const settings = {
     '2592000',
     integer(60, 315_360_000),
   ),
-  tokensPerUser: setting('TOKENS_PER_USER', 'live API tokens (and sessions) per user; a login beyond it revokes the oldest', '10', integer(1, 100)),
-  loginsPerUsername: setting('LOGIN_ATTEMPTS_PER_USERNAME', 'failed logins allowed per username in 15 minutes, then 429', '10', integer(1, 1_000_000)),
-  loginsPerIp: setting('LOGIN_ATTEMPTS_PER_IP', 'failed logins allowed per source address in 15 minutes, then 429', '100', integer(1, 1_000_000)),
+  tokensPerUser: setting(
+    'TOKENS_PER_USER',
+    'live API tokens (and sessions) per user; a login beyond it revokes the oldest',
+    '10',
+    integer(1, 100),
+  ),
+  loginsPerUsername: setting(
+    'LOGIN_ATTEMPTS_PER_USERNAME',
+    'failed logins allowed per username in 15 minutes, then 429',
+    '10',
+    integer(1, 1_000_000),
+  ),
+  loginsPerIp: setting(
+    'LOGIN_ATTEMPTS_PER_IP',
+    'failed logins allowed per source address in 15 minutes, then 429',
+    '100',
+    integer(1, 1_000_000),
+  ),
   signUpsPerIp: setting('SIGNUPS_PER_IP', 'sign-ups allowed per source address in an hour, then 429', '20', integer(1, 1_000_000)),
   meetingsPerHour: setting('MEETINGS_PER_HOUR', 'meetings a user may create in an hour, then 429', '100', integer(1, 1_000_000)),
-  guestsPerHour: setting('GUEST_INVITES_PER_HOUR', 'guests a user may add to meetings (booking or changing) in an hour, then 429', '500', integer(1, 1_000_000)),
+  guestsPerHour: setting(
+    'GUEST_INVITES_PER_HOUR',
+    'guests a user may add to meetings (booking or changing) in an hour, then 429',
+    '500',
+    integer(1, 1_000_000),
+  ),
   corsOrigins: setting('CORS_ORIGINS', 'comma-separated origins allowed to call the API from browsers (with credentials)', '', list),
-  dynamoDbMetrics: setting('DYNAMODB_METRICS', '`1` adds the DynamoDB calls and units of each request to local answers (for the benchmark)', '0', flag),
+  dynamoDbMetrics: setting(
+    'DYNAMODB_METRICS',
+    '`1` adds the DynamoDB calls and units of each request to local answers (for the benchmark)',
+    '0',
+    flag,
+  ),
   port: setting('PORT', 'local server port', '3000', integer(0, 65_535)),
   host: setting('HOST', 'local server address', '127.0.0.1', text),
   localAccessKey: setting(
     'DYNAMODB_LOCAL_ACCESS_KEY',
-    'the access key naming the local runtime\'s database in its DynamoDB Local (random per run, or kept in `DATA_DIR/.access-key`)',
+    "the access key naming the local runtime's database in its DynamoDB Local (random per run, or kept in `DATA_DIR/.access-key`)",
     '',
     text,
   ),

@@ -9,15 +9,19 @@ import { services } from './services';
 const { meetings, users, config, authentication, limiter } = services();
 
 /** POST /api/event/: books a meeting organised by the caller. */
-export const handler = authenticatedRoute(authentication, { body: true, idempotent: idempotentWrites(idempotencyStore()) }, async ({ body, principal }) => {
-  const meeting = await bookMeeting(body, {
-    meetings,
-    users,
-    caller: principal.user,
-    zone: config.timeZone,
-    now: new Date(),
-    invitations: { limiter, limits: config.invitationLimits },
-  });
-  businessMetric.booked();
-  return json(201, { response: describeMeeting(meeting) });
-});
+export const handler = authenticatedRoute(
+  authentication,
+  { body: true, idempotent: idempotentWrites(idempotencyStore()) },
+  async ({ body, principal }) => {
+    const meeting = await bookMeeting(body, {
+      meetings,
+      users,
+      caller: principal.user,
+      zone: config.timeZone,
+      now: new Date(),
+      invitations: { limiter, limits: config.invitationLimits },
+    });
+    businessMetric.booked();
+    return json(201, { response: describeMeeting(meeting) });
+  },
+);

@@ -10,7 +10,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type TableAccess = 'none' | 'read' | 'readwrite';
 
 /** The table's partitions (see `store/items/partitions.ts`), named without their key formats. */
-export type Partition = 'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency';
+export type Partition =
+  'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency';
 
 /**
  * What recognising a caller reads; renewing a token by use extends its `expiresAt` there,
@@ -55,7 +56,14 @@ export const routes: readonly Route[] = [
   },
   { name: 'GetDetail', methods: ['GET'], path: '/api/user/get_detail/', handler: 'get-detail', access: 'read', partitions: caller },
   { name: 'Logout', methods: ['POST'], path: '/api/user/logout/', handler: 'logout', access: 'readwrite', partitions: caller },
-  { name: 'BlockSlots', methods: ['POST'], path: '/api/user/block_slots/', handler: 'block-slots', access: 'readwrite', partitions: caller },
+  {
+    name: 'BlockSlots',
+    methods: ['POST'],
+    path: '/api/user/block_slots/',
+    handler: 'block-slots',
+    access: 'readwrite',
+    partitions: caller,
+  },
   {
     name: 'GetAvailableSlots',
     methods: ['GET'],
@@ -72,8 +80,22 @@ export const routes: readonly Route[] = [
     access: 'readwrite',
     partitions: [...caller, 'meeting', 'email', 'attempts', 'idempotency'],
   },
-  { name: 'ListEvents', methods: ['GET'], path: '/api/event/', handler: 'list-events', access: 'read', partitions: [...caller, 'member', 'meeting'] },
-  { name: 'GetEvent', methods: ['GET'], path: '/api/event/{id}/', handler: 'get-event', access: 'read', partitions: [...caller, 'meeting'] },
+  {
+    name: 'ListEvents',
+    methods: ['GET'],
+    path: '/api/event/',
+    handler: 'list-events',
+    access: 'read',
+    partitions: [...caller, 'member', 'meeting'],
+  },
+  {
+    name: 'GetEvent',
+    methods: ['GET'],
+    path: '/api/event/{id}/',
+    handler: 'get-event',
+    access: 'read',
+    partitions: [...caller, 'meeting'],
+  },
   {
     name: 'UpdateEvent',
     methods: ['PUT', 'PATCH'],
@@ -108,9 +130,7 @@ function decodePathSegment(segment: string): string {
 }
 
 export type RouteMatch =
-  | { kind: 'route'; route: Route; pathParameters: Record<string, string> }
-  | { kind: 'wrongMethod'; allowed: Method[] }
-  | { kind: 'none' };
+  { kind: 'route'; route: Route; pathParameters: Record<string, string> } | { kind: 'wrongMethod'; allowed: Method[] } | { kind: 'none' };
 
 /** Which route serves `method` on `path`, as API Gateway would pick it. */
 export function matchRoute(method: string, path: string): RouteMatch {

@@ -125,7 +125,11 @@ export class ApiFunction extends Construct {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': names.map((name) => leadingKeyPattern(partitions[name])) },
     });
     this.role.addToPolicy(
-      new PolicyStatement({ actions: tableActions[access], resources: [table.tableArn, ...indexes], conditions: leadingKeys(partitionNames) }),
+      new PolicyStatement({
+        actions: tableActions[access],
+        resources: [table.tableArn, ...indexes],
+        conditions: leadingKeys(partitionNames),
+      }),
     );
     if (access === 'read' && partitionNames.includes('token')) {
       this.role.addToPolicy(
@@ -134,7 +138,9 @@ export class ApiFunction extends Construct {
           resources: [table.tableArn],
           conditions: {
             ...leadingKeys(['token', 'user']),
-            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [tableDefinition.partitionKey, tableDefinition.sortKey, tableDefinition.timeToLiveAttribute] },
+            'ForAllValues:StringEquals': {
+              'dynamodb:Attributes': [tableDefinition.partitionKey, tableDefinition.sortKey, tableDefinition.timeToLiveAttribute],
+            },
           },
         }),
       );

@@ -35,7 +35,10 @@ export function toApiGatewayEvent(request: IncomingRequest, target: RouteTarget,
     const lower = name.toLowerCase();
     const values = Array.isArray(value) ? value : [value];
     if (lower === 'cookie') {
-      cookies = values.flatMap((line) => line.split(';')).map((part) => part.trim()).filter(Boolean);
+      cookies = values
+        .flatMap((line) => line.split(';'))
+        .map((part) => part.trim())
+        .filter(Boolean);
       continue;
     }
     headers[lower] = values.join(',');
@@ -92,7 +95,13 @@ export function fromHandlerResult(result: unknown): OutgoingResponse {
     // API Gateway treats anything else as a JSON body with status 200.
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(result ?? null)) };
   }
-  const structured = result as { statusCode: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string; isBase64Encoded?: boolean };
+  const structured = result as {
+    statusCode: number;
+    headers?: Record<string, unknown>;
+    cookies?: string[];
+    body?: string;
+    isBase64Encoded?: boolean;
+  };
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (structured.cookies && structured.cookies.length > 0) headers['set-cookie'] = structured.cookies;

@@ -26,7 +26,9 @@ export interface RunningDynamoDb {
 
 export class JavaMissingError extends Error {
   constructor() {
-    super('DynamoDB Local needs a Java runtime (17 or newer) and none was found: install one, e.g. `apt-get install -y default-jre-headless`.');
+    super(
+      'DynamoDB Local needs a Java runtime (17 or newer) and none was found: install one, e.g. `apt-get install -y default-jre-headless`.',
+    );
   }
 }
 

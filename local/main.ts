@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const where = dataDir ? `data in ${resolve(dataDir)}` : 'data in memory';
-    console.log(`Calendar API listening on http://localhost:${actualPort} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT}, ${where}, TIME_ZONE=${process.env.TIME_ZONE || 'UTC'})`);
+    console.log(
+      `Calendar API listening on http://localhost:${actualPort} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT}, ${where}, TIME_ZONE=${process.env.TIME_ZONE || 'UTC'})`,
+    );
   });
 }
 

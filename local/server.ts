@@ -91,7 +91,12 @@ export function createApiServer(): Server {
       const match = matchRoute(method, path);
       const target =
         match.kind === 'route'
-          ? { module: match.route.handler, name: match.route.name, routeKey: `${method.toUpperCase()} ${match.route.path}`, pathParameters: match.pathParameters }
+          ? {
+              module: match.route.handler,
+              name: match.route.name,
+              routeKey: `${method.toUpperCase()} ${match.route.path}`,
+              pathParameters: match.pathParameters,
+            }
           : { module: fallbackRoute.handler, name: fallbackRoute.name, routeKey: '$default', pathParameters: {} };
       const event = toApiGatewayEvent(
         { method, url, headers: request.headers, body, sourceIp: request.socket.remoteAddress },

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   // The local runtime's database is named by its access key (kept in DATA_DIR when persisted).
   const dataDir = readSetting('dataDir', process.env);
   const keyFile = dataDir ? join(resolve(dataDir), '.access-key') : undefined;
-  const localKey = readSetting('localAccessKey', process.env) || (keyFile && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
+  const localKey =
+    readSetting('localAccessKey', process.env) || (keyFile && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
   if (localKey) process.env.AWS_ACCESS_KEY_ID = process.env.AWS_SECRET_ACCESS_KEY = localKey;
   const { document } = createClients({ endpoint: readSetting('dynamoDbEndpoint', process.env) || undefined });
   const items = await readTable(document, tableName);

@@ -63,7 +63,11 @@ export async function signUp(
 ): Promise<PublicUser> {
   const input = parseSignUp(body);
   if (deps.limiter && deps.limits && deps.sourceIp) {
-    await spend(deps.limiter, [{ key: `signup-ip:${deps.sourceIp}`, limit: deps.limits.signUpsPerIp, windowSeconds: SIGN_UP_WINDOW_SECONDS }], deps.now);
+    await spend(
+      deps.limiter,
+      [{ key: `signup-ip:${deps.sourceIp}`, limit: deps.limits.signUpsPerIp, windowSeconds: SIGN_UP_WINDOW_SECONDS }],
+      deps.now,
+    );
   }
   const user = {
     id: ulid(deps.now.getTime()),
@@ -131,7 +135,11 @@ export async function login(
           { key: `login-ip:${deps.sourceIp}`, limit: guard.limits.loginsPerIp, windowSeconds: LOGIN_WINDOW_SECONDS },
         ]
       : [];
-  const usernameFailures: AttemptBudget = { key: `login-user:${name}`, limit: Number.MAX_SAFE_INTEGER, windowSeconds: LOGIN_WINDOW_SECONDS };
+  const usernameFailures: AttemptBudget = {
+    key: `login-user:${name}`,
+    limit: Number.MAX_SAFE_INTEGER,
+    windowSeconds: LOGIN_WINDOW_SECONDS,
+  };
   const [user, , failures] = await Promise.all([
     deps.users.findByUsername(input.username),
     budgets.length > 0 ? spend(guard!.limiter, budgets, deps.now) : undefined,
@@ -192,7 +200,8 @@ export async function authenticate(
     const now = Math.floor(deps.now.getTime() / 1000);
     if (!found || found.expiresAt <= now) throw new NotAuthenticated(NotAuthenticated.invalidToken);
     // Renewed by use, at most once per half lifetime (one write, rarely).
-    if (found.expiresAt - now < deps.tokenTtlSeconds / 2) await deps.credentials.renewToken(hash, found.user.id, now + deps.tokenTtlSeconds);
+    if (found.expiresAt - now < deps.tokenTtlSeconds / 2)
+      await deps.credentials.renewToken(hash, found.user.id, now + deps.tokenTtlSeconds);
     return { user: found.user, via: 'token', token };
   }
 

@@ -13,10 +13,12 @@ export const dateMessages = {
 } as const;
 
 function dateField() {
-  return z
-    .string({ error: typeMessage(dateMessages.format) })
-    // Stryker disable next-line ObjectLiteral: equivalent: without its own message the check takes the string's, which is this one
-    .check(z.refine((value) => parseDate(value) !== undefined, { error: dateMessages.format }));
+  return (
+    z
+      .string({ error: typeMessage(dateMessages.format) })
+      // Stryker disable next-line ObjectLiteral: equivalent: without its own message the check takes the string's, which is this one
+      .check(z.refine((value) => parseDate(value) !== undefined, { error: dateMessages.format }))
+  );
 }
 
 /** An hour 0..23: an integer, or a string holding one (as form-style clients send). */

@@ -10,7 +10,11 @@ export abstract class DomainError extends Error {
 /** One or more fields are invalid: 400 with per-field messages. */
 export class ValidationFailed extends DomainError {
   constructor(readonly fields: Readonly<Record<string, readonly string[]>>) {
-    super(Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '));
+    super(
+      Object.entries(fields)
+        .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+        .join('; '),
+    );
   }
 
   static field(field: string, message: string): ValidationFailed {

@@ -21,7 +21,12 @@ export async function spendInvitations(
 ): Promise<void> {
   const budgets: AttemptBudget[] = [];
   if (wanted.meetings > 0) {
-    budgets.push({ key: `meetings-by:${callerId}`, limit: deps.limits.meetingsPerHour, windowSeconds: HOUR_SECONDS, cost: wanted.meetings });
+    budgets.push({
+      key: `meetings-by:${callerId}`,
+      limit: deps.limits.meetingsPerHour,
+      windowSeconds: HOUR_SECONDS,
+      cost: wanted.meetings,
+    });
   }
   if (wanted.guests > 0) {
     budgets.push({ key: `guests-by:${callerId}`, limit: deps.limits.guestsPerHour, windowSeconds: HOUR_SECONDS, cost: wanted.guests });

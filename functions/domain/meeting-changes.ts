@@ -4,15 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages, ValidationFailed } from './errors';
-import {
-  DESCRIPTION_MAX,
-  type Meeting,
-  MAX_PARTICIPANTS,
-  readTimeSlot,
-  requireFuture,
-  resolveParticipants,
-  TITLE_MAX,
-} from './meetings';
+import { DESCRIPTION_MAX, type Meeting, MAX_PARTICIPANTS, readTimeSlot, requireFuture, resolveParticipants, TITLE_MAX } from './meetings';
 import { type InvitationLimits, spendInvitations } from './invitations';
 import type { AttemptLimiter, MeetingStore, UserStore } from './ports';
 import { formatSlot, hasBegun } from './time';

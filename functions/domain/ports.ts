@@ -54,9 +54,7 @@ export interface MeetingRange {
 }
 
 /** A page by position, or by an opaque cursor from an earlier page. */
-export type PageRequest =
-  | { kind: 'offset'; offset: number; limit: number }
-  | { kind: 'cursor'; cursor?: string; limit: number };
+export type PageRequest = { kind: 'offset'; offset: number; limit: number } | { kind: 'cursor'; cursor?: string; limit: number };
 
 export interface MeetingPage {
   meetings: Meeting[];
@@ -123,7 +121,10 @@ export interface CredentialStore {
    * given back) and, when the user would then hold more than `keepAtMost` live tokens (or
    * sessions), revoking the oldest.
    */
-  save(grant: CredentialGrant, options: { refund?: { budgets: readonly AttemptBudget[]; now: Date }; keepAtMost: number; now: Date }): Promise<void>;
+  save(
+    grant: CredentialGrant,
+    options: { refund?: { budgets: readonly AttemptBudget[]; now: Date }; keepAtMost: number; now: Date },
+  ): Promise<void>;
   findToken(tokenHash: string): Promise<StoredToken | undefined>;
   /** Extends a live token's life to `expiresAt`; a token revoked meanwhile stays revoked. */
   renewToken(tokenHash: string, userId: string, expiresAt: number): Promise<void>;

@@ -14,8 +14,7 @@ export interface Slot {
 export const HOURS_OF_DAY: readonly number[] = Array.from({ length: 24 }, (_, hour) => hour);
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-const dateTimePattern =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** A real calendar date written `YYYY-MM-DD`, or undefined. */
 export function parseDate(value: string): string | undefined {
@@ -52,9 +51,7 @@ export function today(zone: string, now: Date): string {
 }
 
 export type TimeSlotParse =
-  | { ok: true; slot: Slot; wholeHour: true }
-  | { ok: true; wholeHour: false }
-  | { ok: false; reason: 'format' | 'nonexistent' };
+  { ok: true; slot: Slot; wholeHour: true } | { ok: true; wholeHour: false } | { ok: false; reason: 'format' | 'nonexistent' };
 
 /** Minutes east of UTC of an ISO-8601 offset designator (`Z`, `+05:30`, `-0800`, `+01`). */
 function offsetMinutes(designator: string): number {
@@ -98,7 +95,8 @@ export function parseTimeSlot(value: string, zone: string): TimeSlotParse {
   } else {
     local = new TZDate(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, zone);
     // A wall-clock time the zone skips comes back moved by the transition.
-    const sameWallClock = dateOf(local) === `${year}-${month}-${day}` && local.getHours() === fields.hour && local.getMinutes() === fields.minute;
+    const sameWallClock =
+      dateOf(local) === `${year}-${month}-${day}` && local.getHours() === fields.hour && local.getMinutes() === fields.minute;
     if (!sameWallClock) return { ok: false, reason: 'nonexistent' };
   }
   if (local.getMinutes() !== 0 || local.getSeconds() !== 0 || fractionNonZero) return { ok: true, wholeHour: false };

@@ -40,8 +40,7 @@ function holdsControlOrBidi(value: string, allowLines: boolean): boolean {
 
 /** The message for a value of the wrong type: missing, null, or something else. */
 export function typeMessage(otherwise: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? messages.required : issue.input === null ? messages.null : otherwise;
+  return (issue: { input?: unknown }) => (issue.input === undefined ? messages.required : issue.input === null ? messages.null : otherwise);
 }
 
 /** A required string; blank is refused unless allowed. */
@@ -57,11 +56,9 @@ export function text(options: { max: number; allowBlank?: boolean; trim?: boolea
 /** An email address, lower-cased. */
 export function email() {
   return z.pipe(
-    z.string({ error: typeMessage(messages.string) }).check(
-      z.trim(),
-      z.minLength(1, { error: messages.blank }),
-      z.maxLength(254, { error: messages.maxLength(254) }),
-    ),
+    z
+      .string({ error: typeMessage(messages.string) })
+      .check(z.trim(), z.minLength(1, { error: messages.blank }), z.maxLength(254, { error: messages.maxLength(254) })),
     z.email({ error: messages.email }).check(z.toLowerCase()),
   );
 }

@@ -19,8 +19,7 @@ export function idempotentWrites(persistenceStore: BasePersistenceLayer): Middle
   const idempotencyConfig = new IdempotencyConfig({
     // No header, no idempotency (the expression is then null); with one, the caller and
     // the request's target are part of the key.
-    eventKeyJmesPath:
-      'headers."idempotency-key" && [principal.user.id, requestContext.http.method, rawPath, headers."idempotency-key"]',
+    eventKeyJmesPath: 'headers."idempotency-key" && [principal.user.id, requestContext.http.method, rawPath, headers."idempotency-key"]',
     // The parsed body, so that a retry differing only in whitespace or key order matches.
     payloadValidationJmesPath: 'jsonBody',
     throwOnNoIdempotencyKey: false,

@@ -24,7 +24,10 @@ export class DynamoCredentialStore implements CredentialStore {
    * revocation (credential and pointer) of the user's oldest tokens and sessions beyond
    * `keepAtMost`, read first with the user's pointers.
    */
-  async save(grant: CredentialGrant, options: { refund?: { budgets: readonly AttemptBudget[]; now: Date }; keepAtMost: number; now: Date }): Promise<void> {
+  async save(
+    grant: CredentialGrant,
+    options: { refund?: { budgets: readonly AttemptBudget[]; now: Date }; keepAtMost: number; now: Date },
+  ): Promise<void> {
     const TableName = this.table.name;
     const now = Math.floor(options.now.getTime() / 1000);
     const live = (await this.pointers(grant.user.id)).filter((pointer) => pointer.expiresAt > now);

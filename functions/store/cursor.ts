@@ -31,7 +31,11 @@ export function encodeCursor(position: CursorPosition): string {
 /** The cursor's position, if it names an entry of this listing under the same filters; NotFound otherwise. */
 export function decodeCursor(cursor: string, index: ListingIndex, filters: string): CursorPosition {
   try {
-    const [direction, key, issuedFor] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, Record<string, unknown>, unknown];
+    const [direction, key, issuedFor] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string,
+      Record<string, unknown>,
+      unknown,
+    ];
     // Exactly the four keys of an index entry of this listing, each short.
     const names = Object.keys(key ?? {}).sort();
     const expected = ['pk', 'sk', index.partitionName, index.sortName].sort();
@@ -40,7 +44,12 @@ export function decodeCursor(cursor: string, index: ListingIndex, filters: strin
       names.every((name, position) => name === expected[position]) &&
       Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= KEY_VALUE_MAX) &&
       isMeetingPartition(String(key.pk));
-    if ((direction === 'a' || direction === 'b') && wellFormed && key[index.partitionName] === index.partitionValue && issuedFor === filters) {
+    if (
+      (direction === 'a' || direction === 'b') &&
+      wellFormed &&
+      key[index.partitionName] === index.partitionValue &&
+      issuedFor === filters
+    ) {
       return { direction: direction === 'a' ? 'after' : 'before', key: key as Record<string, string>, filters };
     }
   } catch {

@@ -20,7 +20,13 @@ export async function readTable(client: DynamoDBDocumentClient, tableName: strin
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await client.send(
-          new ScanCommand({ TableName: tableName, Segment: segment, TotalSegments: segments, ConsistentRead: true, ExclusiveStartKey: startKey }),
+          new ScanCommand({
+            TableName: tableName,
+            Segment: segment,
+            TotalSegments: segments,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
         );
         items.push(...((page.Items ?? []) as Item[]));
         startKey = page.LastEvaluatedKey;
@@ -57,7 +63,10 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
   for (const hour of hours) {
     const userId = String(hour.userId);
     if (!judged(userId)) continue;
-    if (hour.pk !== hourKey(userId, String(hour.date), Number(hour.hour)).pk || hour.sk !== hourKey(userId, String(hour.date), Number(hour.hour)).sk) {
+    if (
+      hour.pk !== hourKey(userId, String(hour.date), Number(hour.hour)).pk ||
+      hour.sk !== hourKey(userId, String(hour.date), Number(hour.hour)).sk
+    ) {
       problems.push(`hour item ${hour.pk} ${hour.sk} does not match its own user, date and hour`);
     }
     if (hour.kind !== 'meeting') continue;
@@ -86,7 +95,8 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
       // Every active meeting holds exactly one hour per participant; a cancelled one none.
       const holds = held.has(`${meeting.id}/${participant.id}`);
       if (meeting.status === 'active' && !holds) problems.push(`active meeting ${meeting.id} holds no hour of ${participant.id}`);
-      if (meeting.status !== 'active' && holds) problems.push(`${meeting.status} meeting ${meeting.id} still holds an hour of ${participant.id}`);
+      if (meeting.status !== 'active' && holds)
+        problems.push(`${meeting.status} meeting ${meeting.id} still holds an hour of ${participant.id}`);
       if (participant.id !== organiserId && !memberships.has(`${meeting.id}/${participant.id}`)) {
         problems.push(`guest ${participant.id} of meeting ${meeting.id} has no membership`);
       }
@@ -115,7 +125,9 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
     const user = users.get(userId);
     const claimed = guard.type === 'usernameGuard' ? String(guard.username).toLowerCase() : String(guard.email).toLowerCase();
     if (!user) problems.push(`${guard.pk} names missing user ${userId}`);
-    else if (guard.pk !== (guard.type === 'usernameGuard' ? usernameGuardKey(String(user.username)).pk : emailGuardKey(String(user.email)).pk)) {
+    else if (
+      guard.pk !== (guard.type === 'usernameGuard' ? usernameGuardKey(String(user.username)).pk : emailGuardKey(String(user.email)).pk)
+    ) {
       problems.push(`${guard.pk} does not match user ${userId} (${claimed})`);
     }
   }

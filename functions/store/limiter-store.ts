@@ -44,5 +44,4 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
     const { TableName: _, ...update } = attemptUpdate(this.table.name, budget, now, 'record');
     await this.table.update(update);
   }
-
 }

@@ -104,7 +104,8 @@ export class DynamoMeetingStore implements MeetingStore {
    */
   async replace(before: Meeting, after: Meeting): Promise<void> {
     const TableName = this.table.name;
-    const heldKey = (meeting: Meeting, participant: PublicUser) => JSON.stringify(hourKey(participant.id, meeting.slot.date, meeting.slot.hour));
+    const heldKey = (meeting: Meeting, participant: PublicUser) =>
+      JSON.stringify(hourKey(participant.id, meeting.slot.date, meeting.slot.hour));
     const heldAfter = new Set(holders(after).map((participant) => heldKey(after, participant)));
     const heldBefore = new Set(holders(before).map((participant) => heldKey(before, participant)));
     const freed = holders(before).filter((participant) => !heldAfter.has(heldKey(before, participant)));

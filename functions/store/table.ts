@@ -81,7 +81,9 @@ export class Table {
       let total = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await this.client.send(new QueryCommand({ ...query, TableName: this.name, Select: 'COUNT', ExclusiveStartKey: startKey }));
+        const page = await this.client.send(
+          new QueryCommand({ ...query, TableName: this.name, Select: 'COUNT', ExclusiveStartKey: startKey }),
+        );
         total += page.Count ?? 0;
         startKey = page.LastEvaluatedKey;
       } while (startKey);

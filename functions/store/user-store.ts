@@ -19,7 +19,9 @@ export class DynamoUserStore implements UserStore {
     try {
       await this.table.transact([
         { Put: { TableName, Item: toUserItem(user), ConditionExpression: absent } },
-        { Put: { TableName, Item: toUsernameGuardItem(user), ConditionExpression: absent, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+        {
+          Put: { TableName, Item: toUsernameGuardItem(user), ConditionExpression: absent, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+        },
         { Put: { TableName, Item: toEmailGuardItem(user), ConditionExpression: absent } },
         { Put: { TableName, Item: toSkeletonGuardItem(user, skeleton), ConditionExpression: absent } },
       ]);

@@ -30,10 +30,17 @@ async function expectIntact(): Promise<void> {
 
 const meeting = (time_slot: string, participants: string[]) => ({ title: 'Race', description: '', time_slot, participants });
 const slot = (date: string, hour: number) => `${date} ${String(hour).padStart(2, '0')}:00:00`;
-const people = (prefix: string, count: number) => Promise.all(Array.from({ length: count }, (_, i) => httpUser(request, uniqueUser(`${prefix}${i}`))));
+const people = (prefix: string, count: number) =>
+  Promise.all(Array.from({ length: count }, (_, i) => httpUser(request, uniqueUser(`${prefix}${i}`))));
 
 const book = (organiser: Person, timeSlot: string, guests: Person[]) =>
-  request('POST', '/api/event/', { headers: organiser.auth, body: meeting(timeSlot, guests.map((guest) => guest.user.email)) });
+  request('POST', '/api/event/', {
+    headers: organiser.auth,
+    body: meeting(
+      timeSlot,
+      guests.map((guest) => guest.user.email),
+    ),
+  });
 const block = (who: Person, date: string, hours: number[]) =>
   request('POST', '/api/user/block_slots/', { headers: who.auth, body: { date, blocked_slots: hours } });
 const patch = (organiser: Person, id: string, body: Record<string, unknown>) =>
@@ -69,8 +76,13 @@ describe('races over HTTP against the local server', () => {
       expect(winners).toHaveLength(1);
       const winner = winners[0]!;
       const won = answers[organisers.indexOf(winner)]!.body.response;
-      expect(won).toMatchObject({ organiser: winner.user.email, participants: [winner.user.email, guest!.user.email], time_slot: timeSlot });
-      for (const [i, answer] of answers.entries()) if (answer.status !== 201) expect({ i, ...shape(answer) }).toEqual({ i, ...conflicting(guest!) });
+      expect(won).toMatchObject({
+        organiser: winner.user.email,
+        participants: [winner.user.email, guest!.user.email],
+        time_slot: timeSlot,
+      });
+      for (const [i, answer] of answers.entries())
+        if (answer.status !== 201) expect({ i, ...shape(answer) }).toEqual({ i, ...conflicting(guest!) });
 
       // The guest's hour is the winner's meeting (a loser's stray hour would break integrity).
       expect((await meetingSeenBy(guest!, won.id)).status).toBe(200);
@@ -182,7 +194,8 @@ describe('races over HTTP against the local server', () => {
       expect(changes).toContainEqual({ title: final.title, time_slot: final.time_slot });
       // With one winner, it is that winner's change; two successes applied one after the other.
       if (won.length === 1) expect(won[0]!.body.response).toMatchObject({ title: final.title, time_slot: final.time_slot });
-      for (const who of [organiser!, guest!]) expect((await dayOf(who, date)).blocked_slots).toEqual([Number(final.time_slot.slice(11, 13))]);
+      for (const who of [organiser!, guest!])
+        expect((await dayOf(who, date)).blocked_slots).toEqual([Number(final.time_slot.slice(11, 13))]);
 
       // Two edits of different fields: each one that succeeded is in the meeting, each refused one is not.
       const edits = [{ title: 'Renamed' }, { description: 'Rewritten' }];

@@ -41,12 +41,19 @@ beforeAll(async () => {
     body: { title: 'Fuzzed', description: '', time_slot: `${day} 10:00:00`, participants: [guest.user.email] },
   });
   expect(booked.status).toBe(201);
-  expect(booked.body.response).toMatchObject({ time_slot: `${day} 10:00:00`, participants: [me.user.email, guest.user.email], status: 'active' });
+  expect(booked.body.response).toMatchObject({
+    time_slot: `${day} 10:00:00`,
+    participants: [me.user.email, guest.user.email],
+    status: 'active',
+  });
   meetingId = booked.body.response.id;
   // Enough meetings for every listing to page, and genuine cursors from several of them:
   // the fuzz replays these under other filters and offsets.
   for (const hour of [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]) {
-    const more = await request('POST', '/api/event/', { headers: me.auth, body: { title: 'Page', time_slot: `${day} ${hour}:00:00`, participants: [] } });
+    const more = await request('POST', '/api/event/', {
+      headers: me.auth,
+      body: { title: 'Page', time_slot: `${day} ${hour}:00:00`, participants: [] },
+    });
     expect(more.status).toBe(201);
   }
   for (const filters of ['', `?from=${day}`, `?status=active`, `?from=${day}&to=${day}`, `?to=${day}`]) {
@@ -63,22 +70,70 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const fieldNames = ['title', 'participants', 'time_slot', 'description', 'participants', 'status', 'date', 'blocked_slots', 'username', 'email', 'password', 'user'];
+const fieldNames = [
+  'title',
+  'participants',
+  'time_slot',
+  'description',
+  'participants',
+  'status',
+  'date',
+  'blocked_slots',
+  'username',
+  'email',
+  'password',
+  'user',
+];
 const weirdStrings = fc.oneof(
   fc.string(),
-  fc.constantFrom('', ' ', `${day} 10:00:00`, `${day} 11:00:00`, guestCredentials.email, organiserCredentials.email, day, '%E0%A4%A', '%zz', '%', `${day}T10:00:00+05:30`, '2031-02-30', 'active', 'cancelled', '__proto__', '%00', '../../etc', '💥', 'a'.repeat(300), 'b'.repeat(3000), '01M85N7KZJZGGN9F1T0WGJ2FBH'),
+  fc.constantFrom(
+    '',
+    ' ',
+    `${day} 10:00:00`,
+    `${day} 11:00:00`,
+    guestCredentials.email,
+    organiserCredentials.email,
+    day,
+    '%E0%A4%A',
+    '%zz',
+    '%',
+    `${day}T10:00:00+05:30`,
+    '2031-02-30',
+    'active',
+    'cancelled',
+    '__proto__',
+    '%00',
+    '../../etc',
+    '💥',
+    'a'.repeat(300),
+    'b'.repeat(3000),
+    '01M85N7KZJZGGN9F1T0WGJ2FBH',
+  ),
   fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString()),
 );
-const value = fc.oneof(weirdStrings, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(weirdStrings, fc.integer({ min: -5, max: 30 }))), fc.jsonValue());
+const value = fc.oneof(
+  weirdStrings,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.oneof(weirdStrings, fc.integer({ min: -5, max: 30 }))),
+  fc.jsonValue(),
+);
 const body = fc.oneof(
-  fc.dictionary(fc.oneof(fc.constantFrom(...fieldNames, '__proto__', 'constructor', 'prototype'), fc.string()), value, { maxKeys: 8 }).map((object) => JSON.stringify(object)),
+  fc
+    .dictionary(fc.oneof(fc.constantFrom(...fieldNames, '__proto__', 'constructor', 'prototype'), fc.string()), value, { maxKeys: 8 })
+    .map((object) => JSON.stringify(object)),
   fc.jsonValue().map((json) => JSON.stringify(json)),
   fc.string(),
   fc.constant(''),
 );
 const routeRequest = fc.constantFrom(...routes).chain((route) =>
   fc.record({
-    method: fc.oneof({ arbitrary: fc.constantFrom(...route.methods), weight: 4 }, { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), weight: 1 }),
+    method: fc.oneof(
+      { arbitrary: fc.constantFrom(...route.methods), weight: 4 },
+      { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), weight: 1 },
+    ),
     path: fc
       .oneof({ arbitrary: fc.constant('__meeting__'), weight: 2 }, { arbitrary: weirdStrings, weight: 1 })
       .map((id) => route.path.replace('{id}', id === '__meeting__' || id.startsWith('%') ? id : encodeURIComponent(id) || 'x')),
@@ -91,7 +146,10 @@ const strayRequest = fc.record({
 const target = fc.oneof({ arbitrary: routeRequest, weight: 5 }, { arbitrary: strayRequest, weight: 1 });
 // Cursors: garbage, and well-encoded ones naming keys that are not this listing's.
 const cursor = fc
-  .tuple(fc.constantFrom('a', 'b', 'x'), fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'other'), weirdStrings, { maxKeys: 5 }))
+  .tuple(
+    fc.constantFrom('a', 'b', 'x'),
+    fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'other'), weirdStrings, { maxKeys: 5 }),
+  )
   .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url'));
 // Real cursors of this user's listings (collected in beforeAll), to replay under any filters.
 const genuineCursor = fc.nat().map((index) => genuineCursors[index % Math.max(1, genuineCursors.length)] ?? 'none');
@@ -111,8 +169,15 @@ const query = fc.dictionary(
 );
 const headers = fc.record(
   {
-    authorization: fc.oneof({ arbitrary: fc.constant('__token__'), weight: 6 }, { arbitrary: fc.constantFrom('Token', 'Token a b', 'Bearer x'), weight: 1 }, { arbitrary: fc.string(), weight: 1 }),
-    'content-type': fc.oneof({ arbitrary: fc.constant('application/json'), weight: 6 }, { arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8', ''), weight: 1 }),
+    authorization: fc.oneof(
+      { arbitrary: fc.constant('__token__'), weight: 6 },
+      { arbitrary: fc.constantFrom('Token', 'Token a b', 'Bearer x'), weight: 1 },
+      { arbitrary: fc.string(), weight: 1 },
+    ),
+    'content-type': fc.oneof(
+      { arbitrary: fc.constant('application/json'), weight: 6 },
+      { arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8', ''), weight: 1 },
+    ),
     cookie: fc.oneof(fc.constant('sessionid=nope; csrftoken=x'), fc.string()),
     'x-csrftoken': fc.string(),
   },
@@ -120,10 +185,18 @@ const headers = fc.record(
 );
 
 // Words that would betray internals: stack frames, source files, the store's key formats.
-const leaks = [/\bat \S+ \(/, /\.ts:\d+/, /node_modules/, /USER#|MEETING#|TOKEN#|SESSION#/, /Exception/, /DynamoDB/i, /TypeError|ReferenceError/];
+const leaks = [
+  /\bat \S+ \(/,
+  /\.ts:\d+/,
+  /node_modules/,
+  /USER#|MEETING#|TOKEN#|SESSION#/,
+  /Exception/,
+  /DynamoDB/i,
+  /TypeError|ReferenceError/,
+];
 
 describe('fuzzing every route of the local server', () => {
-  it('never answers 5xx, never leaks internals, always answers JSON in the contract\'s error shape', async () => {
+  it("never answers 5xx, never leaks internals, always answers JSON in the contract's error shape", async () => {
     const statuses: number[] = [];
     await fc.assert(
       fc.asyncProperty(target, query, headers, body, async ({ method: verb, path: rawPath }, params, rawHeaders, payload) => {
@@ -136,7 +209,11 @@ describe('fuzzing every route of the local server', () => {
           if (/^[\t\x20-\x7e]*$/.test(text)) sent[name] = text;
         }
         const url = `${server.url}${path.startsWith('/') ? path : `/${path}`}${search ? `?${search}` : ''}`;
-        const response = await fetch(url, { method: verb, headers: sent, body: verb === 'GET' || verb === 'OPTIONS' ? undefined : payload });
+        const response = await fetch(url, {
+          method: verb,
+          headers: sent,
+          body: verb === 'GET' || verb === 'OPTIONS' ? undefined : payload,
+        });
         const text = await response.text();
         statuses.push(response.status);
         if (response.status === 200 && text.includes('logged_out')) await relogin();

@@ -124,7 +124,14 @@ function loginFrom(localAddress: string, body: { username: string; password: str
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode ?? 0));
@@ -154,7 +161,7 @@ describe('its DynamoDB Local, reachable from the network', () => {
   const tablesSeenWith = async (accessKeyId: string) =>
     (await localClient(server.dynamoDbEndpoint, accessKeyId).send(new ListTablesCommand({}))).TableNames ?? [];
 
-  it('shows the service\'s table only to a client with the server\'s own access key', async () => {
+  it("shows the service's table only to a client with the server's own access key", async () => {
     const candidate = uniqueUser('hidden');
     expect((await request('POST', '/api/user/sign_up/', { body: candidate })).status).toBe(201);
     expect(await tablesSeenWith(server.accessKeyId)).toEqual(['calendar']);
@@ -177,7 +184,9 @@ describe('its DynamoDB Local, reachable from the network', () => {
     }
     const second = await startLocalServer({ BCRYPT_ROUNDS: '4', DATA_DIR: dataDir, DYNAMODB_LOCAL_ACCESS_KEY: '' });
     try {
-      const login = await httpClient(() => second.url)('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } });
+      const login = await httpClient(() => second.url)('POST', '/api/user/login/', {
+        body: { username: candidate.username, password: candidate.password },
+      });
       expect(login.status).toBe(200);
       expect(await localClient(second.dynamoDbEndpoint, key).send(new ListTablesCommand({}))).toMatchObject({ TableNames: ['calendar'] });
     } finally {
@@ -191,7 +200,10 @@ describe('stopping and starting', () => {
   it('stops DynamoDB Local when it is stopped', async () => {
     const own = await startLocalServer({ BCRYPT_ROUNDS: '4' });
     const dynamoPort = new URL(own.dynamoDbEndpoint).port;
-    const running = () => execSync('ps -eo args', { encoding: 'utf8' }).split('\n').some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
+    const running = () =>
+      execSync('ps -eo args', { encoding: 'utf8' })
+        .split('\n')
+        .some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
     expect(running()).toBe(true);
     expect(await own.stop('SIGTERM')).toBe(0);
     expect(await eventually(() => !running(), 30_000)).toBe(true);
@@ -219,8 +231,11 @@ describe('stopping and starting', () => {
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
-    expect(output.trim().split('\n').filter((line) => line.includes('Java'))).toEqual([
-      expect.stringContaining('apt-get install -y default-jre-headless'),
-    ]);
+    expect(
+      output
+        .trim()
+        .split('\n')
+        .filter((line) => line.includes('Java')),
+    ).toEqual([expect.stringContaining('apt-get install -y default-jre-headless')]);
   });
 });

@@ -61,7 +61,9 @@ describe('the CDK stack', () => {
   it('traces every function with X-Ray, and grants nothing else on every resource', () => {
     for (const [, fn] of resources('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     const wildcard = resources('AWS::IAM::Policy')
-      .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+      .flatMap(
+        ([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      )
       .filter((statement) => statement.Resource === '*' || JSON.stringify(statement.Resource).includes('"*"'))
       .flatMap((statement) => [statement.Action].flat());
     expect(wildcard.length).toBeGreaterThan(0);
@@ -93,17 +95,25 @@ describe('the CDK stack', () => {
     for (const route of routes.filter((entry) => entry.access !== 'none')) {
       const [main] = dynamoStatementsOf(route.name);
       const expected = route.partitions.map((name) => leadingKeyPattern(partitions[name])).sort();
-      expect({ route: route.name, keys: [...(main?.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [])].sort() }).toEqual({
+      expect({
+        route: route.name,
+        keys: [...(main?.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [])].sort(),
+      }).toEqual({
         route: route.name,
         keys: expected,
       });
       expect(expected).not.toContain('*');
     }
     // Only the routes that log in or sign up may read the username guards (password hashes).
-    expect(routes.filter((route) => route.partitions.includes('username')).map((route) => route.name).sort()).toEqual(['Login', 'SignUp']);
+    expect(
+      routes
+        .filter((route) => route.partitions.includes('username'))
+        .map((route) => route.name)
+        .sort(),
+    ).toEqual(['Login', 'SignUp']);
   });
 
-  it('lets a read-only route write nothing but a token\'s expiry (renewal by use)', () => {
+  it("lets a read-only route write nothing but a token's expiry (renewal by use)", () => {
     for (const route of routes.filter((entry) => entry.access === 'read')) {
       const extra = dynamoStatementsOf(route.name).slice(1);
       expect(extra).toEqual([
@@ -146,7 +156,7 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('has the keys-only indexes that list a user\'s meetings in time order', () => {
+  it("has the keys-only indexes that list a user's meetings in time order", () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -193,7 +203,10 @@ describe('the CDK stack', () => {
   });
 
   it('allows no cross-origin calls unless origins are named, and then only those, with credentials', () => {
-    expect(template.findResources('AWS::ApiGatewayV2::Api')[stack.getLogicalId(stack.api.node.defaultChild as never)]!.Properties.CorsConfiguration).toBeUndefined();
+    expect(
+      template.findResources('AWS::ApiGatewayV2::Api')[stack.getLogicalId(stack.api.node.defaultChild as never)]!.Properties
+        .CorsConfiguration,
+    ).toBeUndefined();
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const withCors = Template.fromStack(new CalendarStack(app, 'CorsStack', { corsOrigins: ['https://app.example.com'] }));
     withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {

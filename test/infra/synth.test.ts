@@ -32,10 +32,18 @@ describe('cdk synth', () => {
     for (const bundle of bundles) {
       const load = spawnSync(
         process.execPath,
-        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(out, bundle, 'index.mjs'))}); console.log(typeof m.handler);`],
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(join(out, bundle, 'index.mjs'))}); console.log(typeof m.handler);`,
+        ],
         { encoding: 'utf8', env: { ...process.env, TABLE_NAME: 'calendar', AWS_REGION: 'us-east-1' }, timeout: 30_000 },
       );
-      expect({ bundle, stdout: load.stdout.trim(), stderr: load.status === 0 ? '' : load.stderr }).toEqual({ bundle, stdout: 'function', stderr: '' });
+      expect({ bundle, stdout: load.stdout.trim(), stderr: load.status === 0 ? '' : load.stderr }).toEqual({
+        bundle,
+        stdout: 'function',
+        stderr: '',
+      });
     }
   }, 200_000);
 });

@@ -19,7 +19,11 @@ describe('sign up', () => {
     const candidate = uniqueUser('hash');
     const { body } = await call('POST', '/api/user/sign_up/', { body: candidate });
     const read = async (pk: string) =>
-      (await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk, sk: pk.startsWith('USER#') ? 'PROFILE' : 'GUARD' } }))).Item;
+      (
+        await services().documentClient.send(
+          new GetCommand({ TableName: table(), Key: { pk, sk: pk.startsWith('USER#') ? 'PROFILE' : 'GUARD' } }),
+        )
+      ).Item;
     const guard = await read(`USERNAME#${candidate.username.toLowerCase()}`);
     expect(guard?.passwordHash).toMatch(/^\$2[aby]\$/);
     expect(JSON.stringify(guard)).not.toContain(candidate.password);
@@ -64,7 +68,11 @@ describe('sign up', () => {
   });
 
   it.each([
-    [{ username: 'has space' }, 'username', 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'],
+    [
+      { username: 'has space' },
+      'username',
+      'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+    ],
     [{ username: 'u'.repeat(151) }, 'username', 'Ensure this field has no more than 150 characters.'],
     [{ username: '' }, 'username', 'This field may not be blank.'],
     [{ username: 42 }, 'username', 'Not a valid string.'],
@@ -139,7 +147,9 @@ describe('login', () => {
     const candidate = uniqueUser('wrong');
     await call('POST', '/api/user/sign_up/', { body: candidate });
     const wrongPassword = await call('POST', '/api/user/login/', { body: { username: candidate.username, password: 'not-the-password' } });
-    const unknownUser = await call('POST', '/api/user/login/', { body: { username: `${candidate.username}-nobody`, password: 'whatever-123' } });
+    const unknownUser = await call('POST', '/api/user/login/', {
+      body: { username: `${candidate.username}-nobody`, password: 'whatever-123' },
+    });
     for (const response of [wrongPassword, unknownUser]) {
       expect(response.status).toBe(401);
       expect(response.body).toEqual({ err_message: ['Credentials were not correct'] });
@@ -150,18 +160,28 @@ describe('login', () => {
   it('accepts the username in another case', async () => {
     const candidate = uniqueUser('Case');
     await call('POST', '/api/user/sign_up/', { body: candidate });
-    const response = await call('POST', '/api/user/login/', { body: { username: candidate.username.toUpperCase(), password: candidate.password } });
+    const response = await call('POST', '/api/user/login/', {
+      body: { username: candidate.username.toUpperCase(), password: candidate.password },
+    });
     expect(response.status).toBe(200);
   });
 
   it('stores only hashes of the token and the session id', async () => {
     const me = await signedInUser('hashes');
-    const token = await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk: `TOKEN#${sha256(me.token)}`, sk: 'TOKEN' } }));
+    const token = await services().documentClient.send(
+      new GetCommand({ TableName: table(), Key: { pk: `TOKEN#${sha256(me.token)}`, sk: 'TOKEN' } }),
+    );
     expect(token.Item?.userId).toBe(me.user.id);
     const partition = await services().documentClient.send(
-      new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${me.user.id}` } }),
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `USER#${me.user.id}` },
+      }),
     );
-    const session = await services().documentClient.send(new GetCommand({ TableName: table(), Key: { pk: `SESSION#${sha256(me.sessionId)}`, sk: 'SESSION' } }));
+    const session = await services().documentClient.send(
+      new GetCommand({ TableName: table(), Key: { pk: `SESSION#${sha256(me.sessionId)}`, sk: 'SESSION' } }),
+    );
     const stored = JSON.stringify([token.Item, partition.Items, session.Item]);
     for (const secret of [me.token, me.sessionId, me.csrfToken]) expect(stored).not.toContain(secret);
   });
@@ -257,14 +277,20 @@ describe('logout', () => {
     const me = await signedInUser('manylogins');
     const tokens = [me.token];
     for (let i = 0; i < 29; i++) {
-      tokens.push((await call('POST', '/api/user/login/', { body: { username: me.user.username, password: me.password } })).body.auth_token);
+      tokens.push(
+        (await call('POST', '/api/user/login/', { body: { username: me.user.username, password: me.password } })).body.auth_token,
+      );
     }
     expect((await call('POST', '/api/user/logout/', { headers: me.auth })).status).toBe(200);
     for (const token of [tokens[0], tokens[14], tokens[29]]) {
       expect((await call('GET', '/api/user/get_detail/', { headers: { authorization: `Token ${token}` } })).status).toBe(401);
     }
     const pointers = await services().documentClient.send(
-      new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :auth)', ExpressionAttributeValues: { ':pk': `USER#${me.user.id}`, ':auth': 'AUTH#' } }),
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :auth)',
+        ExpressionAttributeValues: { ':pk': `USER#${me.user.id}`, ':auth': 'AUTH#' },
+      }),
     );
     expect(pointers.Items).toEqual([]);
   });

@@ -36,7 +36,7 @@ describe('POST /api/user/block_slots/', () => {
     expect(second.body.response.created).toBe(first.body.response.created);
   });
 
-  it('refuses an hour holding one of the caller\'s meetings and blocks nothing', async () => {
+  it("refuses an hour holding one of the caller's meetings and blocks nothing", async () => {
     const me = await signedInUser('busy');
     const date = freshDate();
     const booked = await call('POST', '/api/event/', {
@@ -52,7 +52,7 @@ describe('POST /api/user/block_slots/', () => {
     expect(day.body.response.id).toBeNull();
   });
 
-  describe('on the service zone\'s calendar (UTC here), with the clock pinned', () => {
+  describe("on the service zone's calendar (UTC here), with the clock pinned", () => {
     afterEach(unpinClock);
 
     it('accepts today until its last millisecond, its hours already passed included', async () => {
@@ -115,7 +115,7 @@ describe('GET /api/user/get_available_slots/', () => {
     });
   });
 
-  it('answers another user\'s day by email, in any case', async () => {
+  it("answers another user's day by email, in any case", async () => {
     const me = await signedInUser('viewer');
     const other = await signedInUser('viewed');
     const date = freshDate();
@@ -125,7 +125,7 @@ describe('GET /api/user/get_available_slots/', () => {
     expect(response.body.response.blocked_slots).toEqual([8]);
   });
 
-  it('counts the user\'s meetings as blocked hours', async () => {
+  it("counts the user's meetings as blocked hours", async () => {
     const organiser = await signedInUser('organiser');
     const guest = await signedInUser('guest');
     const date = freshDate();

@@ -41,7 +41,7 @@ describe('POST /api/event/', () => {
     expect(await blockedHours(organiser, organiser, date)).toEqual([10]);
   });
 
-  it('counts a repeated email, in any case, and the organiser\'s own once', async () => {
+  it("counts a repeated email, in any case, and the organiser's own once", async () => {
     const organiser = await signedInUser('fold');
     const guest = await signedInUser('folded');
     const response = await book(organiser, {
@@ -116,7 +116,10 @@ describe('POST /api/event/', () => {
     const organiser = await signedInUser('big');
     const guests = await Promise.all(Array.from({ length: 50 }, (_, i) => signedInUser(`crowd${i}`)));
     const date = freshDate();
-    const fifty = await book(organiser, { time_slot: `${date} 10:00:00`, participants: guests.slice(0, 49).map((guest) => guest.user.email) });
+    const fifty = await book(organiser, {
+      time_slot: `${date} 10:00:00`,
+      participants: guests.slice(0, 49).map((guest) => guest.user.email),
+    });
     expect(fifty.status).toBe(201);
     expect(fifty.body.response.participants).toHaveLength(50);
     const fiftyOne = await book(organiser, { time_slot: `${date} 11:00:00`, participants: guests.map((guest) => guest.user.email) });
@@ -168,12 +171,15 @@ describe('POST /api/event/', () => {
       expect(halfHourZone.body).toEqual({ err_message: ['Only hourly time slots are allowed. e.g DD:MM:YYYY hh:00:00'] });
     });
 
-    it.each(['tomorrow at ten', '2030-13-01 10:00:00', '2030-02-30 10:00:00', ''])('refuses the unreadable time slot "%s"', async (time_slot) => {
-      const organiser = await signedInUser('unreadable');
-      const response = await book(organiser, { time_slot });
-      expect(response.status).toBe(400);
-      expect(response.body.time_slot).toEqual([expect.stringMatching(/^Datetime has wrong format/)]);
-    });
+    it.each(['tomorrow at ten', '2030-13-01 10:00:00', '2030-02-30 10:00:00', ''])(
+      'refuses the unreadable time slot "%s"',
+      async (time_slot) => {
+        const organiser = await signedInUser('unreadable');
+        const response = await book(organiser, { time_slot });
+        expect(response.status).toBe(400);
+        expect(response.body.time_slot).toEqual([expect.stringMatching(/^Datetime has wrong format/)]);
+      },
+    );
   });
 
   it.each([
@@ -236,8 +242,10 @@ describe('transient DynamoDB failures', () => {
     const organiser = await signedInUser('giveup');
     const client = services().documentClient;
     const send = client.send.bind(client);
-    jest.spyOn(client, 'send').mockImplementation(((command: unknown) =>
-      command instanceof TransactWriteCommand ? Promise.reject(conflict()) : send(command as never)) as never);
+    jest
+      .spyOn(client, 'send')
+      .mockImplementation(((command: unknown) =>
+        command instanceof TransactWriteCommand ? Promise.reject(conflict()) : send(command as never)) as never);
     const date = freshDate();
     const response = await book(organiser, { time_slot: `${date} 10:00:00` });
     expect(response.status).toBe(503);

@@ -45,7 +45,9 @@ describe('the guard cannot be turned against a user', () => {
     const { candidate, login } = await member(attacker);
     // Failures for the victim in any letter case, all from one address.
     for (const name of [candidate.username, candidate.username.toUpperCase(), candidate.username]) {
-      expect((await call('POST', '/api/user/login/', { body: { username: name, password: 'wrong-password-1' }, sourceIp: attacker })).status).toBe(401);
+      expect(
+        (await call('POST', '/api/user/login/', { body: { username: name, password: 'wrong-password-1' }, sourceIp: attacker })).status,
+      ).toBe(401);
     }
     expect((await login(candidate.password, attacker)).status).toBe(429);
     expect((await login(candidate.password, freshIp())).status).toBe(200);
@@ -66,7 +68,7 @@ describe('the guard cannot be turned against a user', () => {
 });
 
 describe('the brute-force guard', () => {
-  it('refuses an address\'s logins to a username with 429 and Retry-After after 3 failures, even with the right password', async () => {
+  it("refuses an address's logins to a username with 429 and Retry-After after 3 failures, even with the right password", async () => {
     const { candidate, login } = await member(freshIp());
     for (let i = 0; i < 3; i++) expect((await login('wrong-password-1')).status).toBe(401);
     const blocked = await login(candidate.password);
@@ -101,7 +103,9 @@ describe('the brute-force guard', () => {
     const nobody = `nobody-${Date.now()}`;
     const statuses = [];
     for (let i = 0; i < 4; i++) {
-      statuses.push((await call('POST', '/api/user/login/', { body: { username: nobody, password: 'whatever-123' }, sourceIp: ip })).status);
+      statuses.push(
+        (await call('POST', '/api/user/login/', { body: { username: nobody, password: 'whatever-123' }, sourceIp: ip })).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
@@ -125,7 +129,8 @@ describe('the brute-force guard', () => {
   it('allows an address 2 sign-ups an hour', async () => {
     const ip = freshIp();
     const statuses = [];
-    for (let i = 0; i < 2; i++) statuses.push((await call('POST', '/api/user/sign_up/', { body: uniqueUser('many'), sourceIp: ip })).status);
+    for (let i = 0; i < 2; i++)
+      statuses.push((await call('POST', '/api/user/sign_up/', { body: uniqueUser('many'), sourceIp: ip })).status);
     const third = await call('POST', '/api/user/sign_up/', { body: uniqueUser('many'), sourceIp: ip });
     expect([...statuses, third.status]).toEqual([201, 201, 429]);
     expect(third.headers['retry-after']).toBe('3599');

@@ -149,7 +149,12 @@ const cases: Case[] = [
     async () => {
       const me = await signedInUser('msgrevoked');
       await call('POST', '/api/user/logout/', { headers: me.auth });
-      return { response: await call('GET', '/api/user/get_detail/', { headers: me.auth }), status: 401, body: detail('Invalid token.'), headers: wwwAuthenticate };
+      return {
+        response: await call('GET', '/api/user/get_detail/', { headers: me.auth }),
+        status: 401,
+        body: detail('Invalid token.'),
+        headers: wwwAuthenticate,
+      };
     },
   ],
   [
@@ -239,7 +244,10 @@ const cases: Case[] = [
   ],
 
   // The HTTP exchange
-  ['Not found. (an unknown route)', async () => ({ response: await call('GET', '/api/no/such/route/'), status: 404, body: detail('Not found.') })],
+  [
+    'Not found. (an unknown route)',
+    async () => ({ response: await call('GET', '/api/no/such/route/'), status: 404, body: detail('Not found.') }),
+  ],
   [
     'Method "PUT" not allowed.',
     async () => ({
@@ -250,7 +258,7 @@ const cases: Case[] = [
     }),
   ],
   [
-    'JSON parse error - <the parser\'s message>',
+    "JSON parse error - <the parser's message>",
     async () => ({
       response: await call('POST', '/api/user/sign_up/', { rawBody: '{"username":', headers: { 'content-type': 'application/json' } }),
       status: 400,
@@ -306,19 +314,35 @@ const cases: Case[] = [
   ],
   [
     'This field may not be null.',
-    async () => ({ response: await signUp({ ...uniqueUser('msgnull'), email: null }), status: 400, body: fieldError('email', 'This field may not be null.') }),
+    async () => ({
+      response: await signUp({ ...uniqueUser('msgnull'), email: null }),
+      status: 400,
+      body: fieldError('email', 'This field may not be null.'),
+    }),
   ],
   [
     'This field may not be blank.',
-    async () => ({ response: await signUp({ ...uniqueUser('msgblank'), email: '' }), status: 400, body: fieldError('email', 'This field may not be blank.') }),
+    async () => ({
+      response: await signUp({ ...uniqueUser('msgblank'), email: '' }),
+      status: 400,
+      body: fieldError('email', 'This field may not be blank.'),
+    }),
   ],
   [
     'This field may not be blank. (a title of spaces)',
-    async () => ({ response: await book(await someone(), { title: '   ' }), status: 400, body: fieldError('title', 'This field may not be blank.') }),
+    async () => ({
+      response: await book(await someone(), { title: '   ' }),
+      status: 400,
+      body: fieldError('title', 'This field may not be blank.'),
+    }),
   ],
   [
     'Not a valid string.',
-    async () => ({ response: await signUp({ ...uniqueUser('msgtype'), username: 42 }), status: 400, body: fieldError('username', 'Not a valid string.') }),
+    async () => ({
+      response: await signUp({ ...uniqueUser('msgtype'), username: 42 }),
+      status: 400,
+      body: fieldError('username', 'Not a valid string.'),
+    }),
   ],
   [
     'Ensure this field has no more than 150 characters.',
@@ -514,7 +538,9 @@ const cases: Case[] = [
   [
     'Invalid email "<email>" - object does not exist. (the user of get_available_slots)',
     async () => ({
-      response: await call('GET', `/api/user/get_available_slots/?date=${freshDate()}&user=nobody@nowhere.example`, { headers: (await someone()).auth }),
+      response: await call('GET', `/api/user/get_available_slots/?date=${freshDate()}&user=nobody@nowhere.example`, {
+        headers: (await someone()).auth,
+      }),
       status: 400,
       body: fieldError('user', 'Invalid email "nobody@nowhere.example" - object does not exist.'),
     }),
@@ -550,7 +576,10 @@ const cases: Case[] = [
     async () => ({
       response: await book(await someone(), { time_slot: 'next tuesday at ten' }),
       status: 400,
-      body: fieldError('time_slot', 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DD hh:mm:ss, YYYY-MM-DDThh:mm:ss[+HH:MM|-HH:MM|Z].'),
+      body: fieldError(
+        'time_slot',
+        'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DD hh:mm:ss, YYYY-MM-DDThh:mm:ss[+HH:MM|-HH:MM|Z].',
+      ),
     }),
   ],
   [
@@ -649,11 +678,19 @@ const cases: Case[] = [
   // Listing
   [
     'Invalid cursor',
-    async () => ({ response: await call('GET', '/api/event/?cursor=not-a-cursor', { headers: (await someone()).auth }), status: 404, body: detail('Invalid cursor') }),
+    async () => ({
+      response: await call('GET', '/api/event/?cursor=not-a-cursor', { headers: (await someone()).auth }),
+      status: 404,
+      body: detail('Invalid cursor'),
+    }),
   ],
   [
     'Invalid page.',
-    async () => ({ response: await call('GET', '/api/event/?page=0', { headers: (await someone()).auth }), status: 404, body: detail('Invalid page.') }),
+    async () => ({
+      response: await call('GET', '/api/event/?page=0', { headers: (await someone()).auth }),
+      status: 404,
+      body: detail('Invalid page.'),
+    }),
   ],
   [
     '"<value>" is not a valid choice. (the status filter)',
@@ -667,7 +704,11 @@ const cases: Case[] = [
   // One meeting
   [
     'Not found. (an unknown meeting)',
-    async () => ({ response: await call('GET', `/api/event/${ulid()}/`, { headers: (await someone()).auth }), status: 404, body: detail('Not found.') }),
+    async () => ({
+      response: await call('GET', `/api/event/${ulid()}/`, { headers: (await someone()).auth }),
+      status: 404,
+      body: detail('Not found.'),
+    }),
   ],
   [
     'Not found. (a meeting the caller takes no part in)',
@@ -682,7 +723,11 @@ const cases: Case[] = [
     async () => {
       const [organiser, guest] = await Promise.all([signedInUser('msgorg'), signedInUser('msgguest')]);
       const id = await meetingOf(organiser, { participants: [guest.user.email] });
-      return { response: await patch(guest, id, { title: 'Mine now' }), status: 403, body: detail('You do not have permission to perform this action.') };
+      return {
+        response: await patch(guest, id, { title: 'Mine now' }),
+        status: 403,
+        body: detail('You do not have permission to perform this action.'),
+      };
     },
   ],
   [
@@ -690,7 +735,11 @@ const cases: Case[] = [
     async () => {
       const [organiser, guest] = await Promise.all([signedInUser('msgorg'), signedInUser('msgguest')]);
       const id = await meetingOf(organiser, { participants: [guest.user.email] });
-      return { response: await patch(organiser, id, { participants: [guest.user.email] }), status: 400, body: ruleError('Event organiser can not be removed') };
+      return {
+        response: await patch(organiser, id, { participants: [guest.user.email] }),
+        status: 400,
+        body: ruleError('Event organiser can not be removed'),
+      };
     },
   ],
   [
@@ -698,7 +747,11 @@ const cases: Case[] = [
     async () => {
       const me = await signedInUser('msgstatus');
       const id = await meetingOf(me);
-      return { response: await patch(me, id, { status: 'postponed' }), status: 400, body: fieldError('status', '"postponed" is not a valid choice.') };
+      return {
+        response: await patch(me, id, { status: 'postponed' }),
+        status: 400,
+        body: fieldError('status', '"postponed" is not a valid choice.'),
+      };
     },
   ],
   [
@@ -823,7 +876,11 @@ const faultCases: Case[] = [
     async () => {
       const me = await signedInUser('msgcrash');
       injectFaults(() => Promise.reject(new Error('the disk is on fire')));
-      return { response: await call('GET', '/api/user/get_detail/', { headers: me.auth }), status: 500, body: detail('A server error occurred.') };
+      return {
+        response: await call('GET', '/api/user/get_detail/', { headers: me.auth }),
+        status: 500,
+        body: detail('A server error occurred.'),
+      };
     },
   ],
 ];
@@ -843,7 +900,7 @@ beforeAll(async () => {
 
 afterEach(() => jest.restoreAllMocks());
 
-describe('the contract\'s error messages, whole', () => {
+describe("the contract's error messages, whole", () => {
   it('names every case once', () => {
     const names = [...cases, ...faultCases].map(([message]) => message);
     expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);

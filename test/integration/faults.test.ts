@@ -22,9 +22,13 @@ const writesMeeting = (command: unknown): boolean =>
 const timeout = () => Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
 const book = (who: LoggedIn, time_slot: string, guests: LoggedIn[]) =>
-  call('POST', '/api/event/', { headers: who.auth, body: { title: 'Faulty', description: '', time_slot, participants: guests.map((g) => g.user.email) } });
+  call('POST', '/api/event/', {
+    headers: who.auth,
+    body: { title: 'Faulty', description: '', time_slot, participants: guests.map((g) => g.user.email) },
+  });
 const hoursOf = async (viewer: LoggedIn, who: LoggedIn, date: string) =>
-  (await call('GET', `/api/user/get_available_slots/?date=${date}&user=${who.user.email}`, { headers: viewer.auth })).body.response.blocked_slots;
+  (await call('GET', `/api/user/get_available_slots/?date=${date}&user=${who.user.email}`, { headers: viewer.auth })).body.response
+    .blocked_slots;
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -63,7 +67,10 @@ describe('faults of DynamoDB', () => {
     injectFaults((command, send) =>
       writesMeeting(command) && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
     );
-    const moved = await call('PATCH', `/api/event/${booked.body.response.id}/`, { headers: organiser.auth, body: { time_slot: `${date} 15:00:00` } });
+    const moved = await call('PATCH', `/api/event/${booked.body.response.id}/`, {
+      headers: organiser.auth,
+      body: { time_slot: `${date} 15:00:00` },
+    });
     expect(moved.status).toBe(200);
     jest.restoreAllMocks();
     expect(await hoursOf(organiser, guest, date)).toEqual([15]);
@@ -79,7 +86,9 @@ describe('faults of DynamoDB', () => {
     const response = await call('POST', '/api/user/sign_up/', { body: candidate });
     expect(response.status).toBe(201);
     jest.restoreAllMocks();
-    expect((await call('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } })).status).toBe(200);
+    expect((await call('POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } })).status).toBe(
+      200,
+    );
     expect(await integrityOf({ userIds: [response.body.id] })).toEqual([]);
   });
 

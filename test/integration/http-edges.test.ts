@@ -28,7 +28,10 @@ describe('the HTTP edge', () => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const response = await call('POST', '/api/user/sign_up/', { rawBody: '{"username": ', headers: { 'content-type': 'application/json' } });
+    const response = await call('POST', '/api/user/sign_up/', {
+      rawBody: '{"username": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(response.body.detail).toMatch(/^JSON parse error/);
   });
@@ -68,7 +71,7 @@ describe('the HTTP edge', () => {
   });
 });
 
-describe('the local server\'s CORS, as API Gateway applies it', () => {
+describe("the local server's CORS, as API Gateway applies it", () => {
   const saved = process.env.CORS_ORIGINS;
   let base: string;
   let close: () => void;

@@ -26,8 +26,14 @@ describe('Idempotency-Key', () => {
     const date = freshDate();
     const k = key();
     const first = await post(me, booking(date), k);
-    const reordered = JSON.stringify({ participants: [], time_slot: `${date} 10:00:00`, description: '', title: 'Once' }).replace(/,/g, ', ');
-    const again = await call('POST', '/api/event/', { headers: { ...me.auth, 'idempotency-key': k, 'content-type': 'application/json' }, rawBody: reordered });
+    const reordered = JSON.stringify({ participants: [], time_slot: `${date} 10:00:00`, description: '', title: 'Once' }).replace(
+      /,/g,
+      ', ',
+    );
+    const again = await call('POST', '/api/event/', {
+      headers: { ...me.auth, 'idempotency-key': k, 'content-type': 'application/json' },
+      rawBody: reordered,
+    });
     expect(again.body).toEqual(first.body);
   });
 
@@ -77,7 +83,10 @@ describe('Idempotency-Key', () => {
     const booked = await post(me, booking(date));
     const k = key();
     const patch = () =>
-      call('PATCH', `/api/event/${booked.body.response.id}/`, { headers: { ...me.auth, 'idempotency-key': k }, body: { title: 'Renamed' } });
+      call('PATCH', `/api/event/${booked.body.response.id}/`, {
+        headers: { ...me.auth, 'idempotency-key': k },
+        body: { title: 'Renamed' },
+      });
     const first = await patch();
     const again = await patch();
     expect(again.body).toEqual(first.body);

@@ -17,7 +17,11 @@ afterEach(unpinClock);
 const book = (who: LoggedIn, guests: LoggedIn[], hour: number, date = freshDate()) =>
   call('POST', '/api/event/', {
     headers: who.auth,
-    body: { title: 'Invite', time_slot: `${date} ${String(hour).padStart(2, '0')}:00:00`, participants: guests.map((guest) => guest.user.email) },
+    body: {
+      title: 'Invite',
+      time_slot: `${date} ${String(hour).padStart(2, '0')}:00:00`,
+      participants: guests.map((guest) => guest.user.email),
+    },
   });
 
 describe('the budget for creating meetings and inviting guests', () => {
@@ -47,7 +51,7 @@ describe('the budget for creating meetings and inviting guests', () => {
     expect((await book(me!, [guests[4]!], 10)).status).toBe(429);
   });
 
-  it('is each user\'s own: another organiser is not slowed', async () => {
+  it("is each user's own: another organiser is not slowed", async () => {
     const [spammer, other] = await Promise.all([signedInUser('spam2'), signedInUser('calm')]);
     for (const hour of [9, 10, 11]) expect((await book(spammer, [], hour)).status).toBe(201);
     expect((await book(spammer, [], 12)).status).toBe(429);

@@ -117,7 +117,12 @@ describe.each(Object.entries(filters))('GET /api/event/ with %s', (_, { params, 
     const pages = chunks(expected(), 10);
     let answer = await list(params);
     for (let i = 0; ; i++) {
-      expect({ page: i, status: answer.status, count: answer.body.count, ids: ids(answer.body) }).toEqual({ page: i, status: 200, count, ids: pages[i] });
+      expect({ page: i, status: answer.status, count: answer.body.count, ids: ids(answer.body) }).toEqual({
+        page: i,
+        status: 200,
+        count,
+        ids: pages[i],
+      });
       if (i === 0) expect(answer.body.previous).toBeNull();
       else cursorOf(answer.body.previous, params);
       if (i === pages.length - 1) break;
@@ -138,7 +143,12 @@ describe.each(Object.entries(filters))('GET /api/event/ with %s', (_, { params, 
     const pages = chunks(expected(), 10);
     for (let page = 1; page <= pages.length; page++) {
       const answer = await list({ ...params, page: String(page) });
-      expect({ page, status: answer.status, count: answer.body.count, ids: ids(answer.body) }).toEqual({ page, status: 200, count, ids: pages[page - 1] });
+      expect({ page, status: answer.status, count: answer.body.count, ids: ids(answer.body) }).toEqual({
+        page,
+        status: 200,
+        count,
+        ids: pages[page - 1],
+      });
       expect({
         page,
         next: answer.body.next,
@@ -156,9 +166,15 @@ describe.each(Object.entries(filters))('GET /api/event/ with %s', (_, { params, 
     const all = expected();
     let answer = await list({ ...params, limit: String(limit) });
     for (let offset = 0; ; offset += limit) {
-      expect({ offset, count: answer.body.count, ids: ids(answer.body) }).toEqual({ offset, count, ids: all.slice(offset, offset + limit) });
+      expect({ offset, count: answer.body.count, ids: ids(answer.body) }).toEqual({
+        offset,
+        count,
+        ids: all.slice(offset, offset + limit),
+      });
       const earlier = offset - limit;
-      expect(answer.body.previous).toBe(offset === 0 ? null : link({ ...params, limit: String(limit), ...(earlier > 0 ? { offset: String(earlier) } : {}) }));
+      expect(answer.body.previous).toBe(
+        offset === 0 ? null : link({ ...params, limit: String(limit), ...(earlier > 0 ? { offset: String(earlier) } : {}) }),
+      );
       if (offset + limit >= count) break;
       expect(answer.body.next).toBe(link({ ...params, limit: String(limit), offset: String(offset + limit) }));
       answer = await follow(answer.body.next);
@@ -169,13 +185,20 @@ describe.each(Object.entries(filters))('GET /api/event/ with %s', (_, { params, 
   /** The page at `offset`: its ids and both links, as the contract writes them. */
   const offsetPage = (offset: number) => {
     const previousOffset = offset - limit;
-    const previous = offset === 0 ? null : link({ ...params, limit: String(limit), ...(previousOffset > 0 ? { offset: String(previousOffset) } : {}) });
+    const previous =
+      offset === 0 ? null : link({ ...params, limit: String(limit), ...(previousOffset > 0 ? { offset: String(previousOffset) } : {}) });
     const next = offset + limit < count ? link({ ...params, limit: String(limit), offset: String(offset + limit) }) : null;
     return { status: 200, count, ids: expected().slice(offset, offset + limit), next, previous };
   };
   const offsetAnswer = async (offset: number) => {
     const answer = await list({ ...params, limit: String(limit), offset: String(offset) });
-    return { status: answer.status, count: answer.body.count, ids: ids(answer.body), next: answer.body.next, previous: answer.body.previous };
+    return {
+      status: answer.status,
+      count: answer.body.count,
+      ids: ids(answer.body),
+      next: answer.body.next,
+      previous: answer.body.previous,
+    };
   };
 
   if (count > 0) {
@@ -221,7 +244,7 @@ describe('a cursor used with other filters', () => {
     expect(await list({ ...thenParams, cursor })).toMatchObject({ status: 404, body: { detail: 'Invalid cursor' } });
   });
 
-  it('refuses a cursor of another caller\'s listing', async () => {
+  it("refuses a cursor of another caller's listing", async () => {
     const cursor = await firstCursor({});
     const answer = await list({ cursor }, other);
     expect(answer).toMatchObject({ status: 404, body: { detail: 'Invalid cursor' } });

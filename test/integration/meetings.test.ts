@@ -55,7 +55,10 @@ describe('GET /api/event/{id}/', () => {
     const organiser = await signedInUser('private');
     const stranger = await signedInUser('stranger');
     const meeting = await book(organiser, at(freshDate(), 10));
-    expect(await call('GET', `/api/event/${meeting.id}/`, { headers: stranger.auth })).toMatchObject({ status: 404, body: { detail: 'Not found.' } });
+    expect(await call('GET', `/api/event/${meeting.id}/`, { headers: stranger.auth })).toMatchObject({
+      status: 404,
+      body: { detail: 'Not found.' },
+    });
     expect((await call('GET', '/api/event/no-such-meeting/', { headers: organiser.auth })).status).toBe(404);
     expect((await call('GET', `/api/event/${meeting.id}`, { headers: organiser.auth })).status).toBe(200);
   });
@@ -181,9 +184,7 @@ describe('GET /api/event/', () => {
     const start = Date.now() + 40 * 86_400_000;
     const slots = Array.from({ length: 520 }, (_, i) => new Date(start + i * 3_600_000).toISOString());
     for (let i = 0; i < slots.length; i += 26) {
-      await Promise.all(
-        slots.slice(i, i + 26).map((iso) => storedMeeting(me, iso.slice(0, 10), Number(iso.slice(11, 13)))),
-      );
+      await Promise.all(slots.slice(i, i + 26).map((iso) => storedMeeting(me, iso.slice(0, 10), Number(iso.slice(11, 13)))));
     }
     const client = services().documentClient;
     for (const query of ['', '?page=50', '?limit=100&offset=400', '?status=active&page=52']) {
@@ -214,7 +215,7 @@ describe('PUT and PATCH /api/event/{id}/', () => {
     expect(answer.body.response).toMatchObject({ id: meeting.id, title: 'Renamed', description: 'Agenda', time_slot: meeting.time_slot });
   });
 
-  it('moves a meeting: every participant\'s old hour is freed and the new one taken', async () => {
+  it("moves a meeting: every participant's old hour is freed and the new one taken", async () => {
     const organiser = await signedInUser('mover');
     const guest = await signedInUser('moved');
     const date = freshDate();
@@ -326,15 +327,17 @@ describe('PUT and PATCH /api/event/{id}/', () => {
     const meeting = await book(organiser, at(freshDate(), 9));
     const current = (await services().meetings.get(meeting.id))!;
     await patch(organiser, meeting.id, { title: 'First' });
-    await expect(services().meetings.replace(current, { ...current, title: 'Second', version: current.version + 1 })).rejects.toMatchObject({
-      name: 'ConcurrentModification',
-    });
+    await expect(services().meetings.replace(current, { ...current, title: 'Second', version: current.version + 1 })).rejects.toMatchObject(
+      {
+        name: 'ConcurrentModification',
+      },
+    );
     expect((await call('GET', `/api/event/${meeting.id}/`, { headers: organiser.auth })).body.title).toBe('First');
     expect(await integrityOf({ userIds: [organiser.user.id] })).toEqual([]);
   });
 });
 
-describe('a change that takes someone\'s hour needs an hour that has not begun', () => {
+describe("a change that takes someone's hour needs an hour that has not begun", () => {
   // The service clock (UTC here) stands at 10:30; 10:00 has begun, 11:00 has not.
   const today = '2030-06-15';
   beforeEach(() => pinClock(`${today}T10:30:00.000Z`));
@@ -346,7 +349,13 @@ describe('a change that takes someone\'s hour needs an hour that has not begun',
   const bodyFor = (method: 'PUT' | 'PATCH', organiser: LoggedIn, guests: LoggedIn[], fields: Record<string, unknown>) =>
     method === 'PATCH'
       ? fields
-      : { title: 'Meeting', description: null, participants: [organiser, ...guests].map((who) => who.user.email), status: 'active', ...fields };
+      : {
+          title: 'Meeting',
+          description: null,
+          participants: [organiser, ...guests].map((who) => who.user.email),
+          status: 'active',
+          ...fields,
+        };
   const refusedAsPast = (slot: string) => ({ status: 400, body: { err_message: [`Event can not be booked for past datetime : ${slot}`] } });
   const shown = async (who: LoggedIn, id: string) => (await call('GET', `/api/event/${id}/`, { headers: who.auth })).body;
 
@@ -381,7 +390,12 @@ describe('a change that takes someone\'s hour needs an hour that has not begun',
     const meeting = await book(organiser, at(today, 11), [guest]);
     expect((await patch(organiser, meeting.id, { status: 'cancelled' })).status).toBe(200);
     setClock(`${today}T11:00:00.000Z`); // its hour begins
-    const answer = await change(method, organiser, meeting.id, bodyFor(method, organiser, [guest], { status: 'active', time_slot: at(today, 11) }));
+    const answer = await change(
+      method,
+      organiser,
+      meeting.id,
+      bodyFor(method, organiser, [guest], { status: 'active', time_slot: at(today, 11) }),
+    );
     expect({ status: answer.status, body: answer.body }).toEqual(refusedAsPast(at(today, 11)));
     expect(await shown(organiser, meeting.id)).toMatchObject({ time_slot: at(today, 11), status: 'cancelled' });
     for (const who of [organiser, guest]) expect(await hours(who, today)).toEqual([]);

@@ -9,7 +9,10 @@ beforeAll(async () => {
   me = await signedInUser('links');
   const date = freshDate();
   for (let hour = 8; hour < 20; hour++) {
-    const booked = await call('POST', '/api/event/', { headers: me.auth, body: { title: 'L', time_slot: `${date} ${String(hour).padStart(2, "0")}:00:00`, participants: [] } });
+    const booked = await call('POST', '/api/event/', {
+      headers: me.auth,
+      body: { title: 'L', time_slot: `${date} ${String(hour).padStart(2, '0')}:00:00`, participants: [] },
+    });
     if (booked.status !== 201) throw new Error(booked.text);
   }
 });
@@ -19,14 +22,17 @@ describe('links', () => {
     [{ host: 'evil.example', 'x-forwarded-proto': 'javascript' }],
     [{ host: 'evil.example/x?', 'x-forwarded-proto': 'https' }],
     [{ 'x-forwarded-host': 'evil.example' }],
-  ])('are built from the API\'s own domain, never from %j', async (headers) => {
+  ])("are built from the API's own domain, never from %j", async (headers) => {
     const local = await call('GET', '/api/event/?limit=5', { headers: { ...me.auth, ...headers }, domainName: 'localhost:3000' });
     expect(local.body.next).toBe('http://localhost:3000/api/event/?limit=5&offset=5');
-    const deployed = await call('GET', '/api/event/?limit=5', { headers: { ...me.auth, ...headers }, domainName: 'api.calendar.example.com' });
+    const deployed = await call('GET', '/api/event/?limit=5', {
+      headers: { ...me.auth, ...headers },
+      domainName: 'api.calendar.example.com',
+    });
     expect(deployed.body.next).toBe('https://api.calendar.example.com/api/event/?limit=5&offset=5');
   });
 
-  it('use https for every domain but the local runtime\'s loopback', async () => {
+  it("use https for every domain but the local runtime's loopback", async () => {
     for (const [domainName, scheme] of [
       ['127.0.0.1:8080', 'http'],
       ['[::1]:3000', 'http'],

@@ -29,7 +29,9 @@ function partitionKeysOf(input: unknown): string[] {
 }
 
 const partitionOf = (pk: string) =>
-  (Object.entries(partitions) as [Partition, string][]).find(([, prefix]) => (prefix.endsWith('#') ? pk.startsWith(prefix) : pk === prefix))?.[0];
+  (Object.entries(partitions) as [Partition, string][]).find(([, prefix]) =>
+    prefix.endsWith('#') ? pk.startsWith(prefix) : pk === prefix,
+  )?.[0];
 
 let touched: Set<string> | undefined;
 beforeAll(() => {
@@ -64,20 +66,39 @@ describe('the partitions each route touches', () => {
   const check = async (name: string, method: string, url: string, options: CallOptions, status: number) => {
     const seen = await partitionsTouchedBy(method, url, options, status);
     expect(seen.length).toBeGreaterThan(0);
-    for (const partition of seen) expect({ route: name, partition, declared: declared(name).has(partition) }).toEqual({ route: name, partition, declared: true });
+    for (const partition of seen)
+      expect({ route: name, partition, declared: declared(name).has(partition) }).toEqual({ route: name, partition, declared: true });
   };
 
   it('sign up and login', async () => {
     const candidate = uniqueUser('partsnew');
     await check('SignUp', 'POST', '/api/user/sign_up/', { body: candidate }, 201);
-    await check('Login', 'POST', '/api/user/login/', { body: { username: candidate.username, password: 'wrong-password' }, sourceIp: '10.9.9.9' }, 401);
-    await check('Login', 'POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password }, sourceIp: '10.9.9.9' }, 200);
+    await check(
+      'Login',
+      'POST',
+      '/api/user/login/',
+      { body: { username: candidate.username, password: 'wrong-password' }, sourceIp: '10.9.9.9' },
+      401,
+    );
+    await check(
+      'Login',
+      'POST',
+      '/api/user/login/',
+      { body: { username: candidate.username, password: candidate.password }, sourceIp: '10.9.9.9' },
+      200,
+    );
   });
 
   it('availability', async () => {
     const date = freshDate();
     await check('BlockSlots', 'POST', '/api/user/block_slots/', { headers: me.auth, body: { date, blocked_slots: [9] } }, 200);
-    await check('GetAvailableSlots', 'GET', `/api/user/get_available_slots/?date=${date}&user=${guest.user.email}`, { headers: me.auth }, 200);
+    await check(
+      'GetAvailableSlots',
+      'GET',
+      `/api/user/get_available_slots/?date=${date}&user=${guest.user.email}`,
+      { headers: me.auth },
+      200,
+    );
   });
 
   it('meetings, with an Idempotency-Key, and a listing', async () => {
@@ -87,7 +108,13 @@ describe('the partitions each route touches', () => {
     const id = listed.body.results[0].id as string;
     await check('ListEvents', 'GET', '/api/event/', { headers: me.auth }, 200);
     await check('GetEvent', 'GET', `/api/event/${id}/`, { headers: guest.auth }, 200);
-    await check('UpdateEvent', 'PATCH', `/api/event/${id}/`, { headers: { ...me.auth, 'idempotency-key': `u${Date.now()}` }, body: { participants: [me.user.email] } }, 200);
+    await check(
+      'UpdateEvent',
+      'PATCH',
+      `/api/event/${id}/`,
+      { headers: { ...me.auth, 'idempotency-key': `u${Date.now()}` }, body: { participants: [me.user.email] } },
+      200,
+    );
   });
 
   it('a token renewed by use, and logout', async () => {

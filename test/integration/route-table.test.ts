@@ -50,17 +50,31 @@ const fixtures: Record<string, Fixture> = {
   },
   'GET /api/user/get_detail/': async () => ({ url: '/api/user/get_detail/', status: 200 }),
   'POST /api/user/logout/': async () => ({ url: '/api/user/logout/', status: 200 }),
-  'POST /api/user/block_slots/': async () => ({ url: '/api/user/block_slots/', body: { date: freshDate(), blocked_slots: [9, 17] }, status: 200 }),
+  'POST /api/user/block_slots/': async () => ({
+    url: '/api/user/block_slots/',
+    body: { date: freshDate(), blocked_slots: [9, 17] },
+    status: 200,
+  }),
   'GET /api/user/get_available_slots/': async () => ({ url: `/api/user/get_available_slots/?date=${freshDate()}`, status: 200 }),
   'POST /api/event/': async () => ({ url: '/api/event/', body: booking(), status: 201 }),
   'GET /api/event/': async () => ({ url: '/api/event/', status: 200 }),
   'GET /api/event/{id}/': async (caller) => ({ url: `/api/event/${await meetingOf(signedIn(caller))}/`, status: 200 }),
   'PUT /api/event/{id}/': async (caller) => ({
     url: `/api/event/${await meetingOf(signedIn(caller))}/`,
-    body: { title: 'Moved', description: null, time_slot: `${freshDate()} 11:00:00`, participants: [signedIn(caller).user.email], status: 'active' },
+    body: {
+      title: 'Moved',
+      description: null,
+      time_slot: `${freshDate()} 11:00:00`,
+      participants: [signedIn(caller).user.email],
+      status: 'active',
+    },
     status: 200,
   }),
-  'PATCH /api/event/{id}/': async (caller) => ({ url: `/api/event/${await meetingOf(signedIn(caller))}/`, body: { title: 'Renamed' }, status: 200 }),
+  'PATCH /api/event/{id}/': async (caller) => ({
+    url: `/api/event/${await meetingOf(signedIn(caller))}/`,
+    body: { title: 'Renamed' },
+    status: 200,
+  }),
 };
 
 interface Endpoint {
@@ -69,7 +83,9 @@ interface Endpoint {
   method: Method;
 }
 
-const endpoints: Endpoint[] = routes.flatMap((route) => route.methods.map((method) => ({ name: `${method} ${route.path}`, route, method })));
+const endpoints: Endpoint[] = routes.flatMap((route) =>
+  route.methods.map((method) => ({ name: `${method} ${route.path}`, route, method })),
+);
 const isPublic = (endpoint: Endpoint) => publicRouteNames.has(endpoint.route.name);
 const protectedEndpoints = endpoints.filter((endpoint) => !isPublic(endpoint));
 

@@ -59,10 +59,14 @@ describe('input the engine refuses', () => {
     const me = await signedInUser('engine400');
     const client = services().documentClient;
     const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-    jest.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }) =>
-      command.constructor.name === 'QueryCommand'
-        ? Promise.reject(Object.assign(new Error('The provided starting key is outside query boundaries'), { name: 'ValidationException' }))
-        : send(command)) as never);
+    jest
+      .spyOn(client, 'send')
+      .mockImplementation(((command: { constructor: { name: string } }) =>
+        command.constructor.name === 'QueryCommand'
+          ? Promise.reject(
+              Object.assign(new Error('The provided starting key is outside query boundaries'), { name: 'ValidationException' }),
+            )
+          : send(command)) as never);
     const response = await call('GET', '/api/event/', { headers: me.auth });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ detail: 'This request cannot be served as asked; check its parameters.' });

@@ -16,7 +16,10 @@ const dayOf = async (auth: Auth, date: string) =>
   (await call('GET', `/api/user/get_available_slots/?date=${date}`, { headers: auth })).body.response;
 const listed = async (who: LoggedIn) =>
   ((await call('GET', '/api/event/', { headers: who.auth })).body.results as { time_slot: string }[]).map((meeting) => meeting.time_slot);
-const pastDatetime = (timeSlot: string) => ({ status: 400, body: { err_message: [`Event can not be booked for past datetime : ${timeSlot}`] } });
+const pastDatetime = (timeSlot: string) => ({
+  status: 400,
+  body: { err_message: [`Event can not be booked for past datetime : ${timeSlot}`] },
+});
 const shape = (answer: { status: number; body: unknown }) => ({ status: answer.status, body: answer.body });
 const minutesAfter = (instant: string, minutes: number) => new Date(Date.parse(instant) + minutes * 60_000).toISOString();
 const meetingOf = async (auth: Auth, id: string) => (await call('GET', `/api/event/${id}/`, { headers: auth })).body;

@@ -28,7 +28,8 @@ async function member() {
   };
   return { id: signUp.body.id as string, login };
 }
-const detail = async (token: string) => (await call('GET', '/api/user/get_detail/', { headers: { authorization: `Token ${token}` } })).status;
+const detail = async (token: string) =>
+  (await call('GET', '/api/user/get_detail/', { headers: { authorization: `Token ${token}` } })).status;
 
 describe('API tokens', () => {
   it('expire after their lifetime without use', async () => {

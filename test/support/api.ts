@@ -42,7 +42,9 @@ export async function call(method: string, url: string, options: CallOptions = {
     headers['content-type'] ??= 'application/json';
   }
   if (options.cookies) {
-    headers.cookie = Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ');
+    headers.cookie = Object.entries(options.cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
   }
   const event = toApiGatewayEvent(
     { method, url, headers, body, sourceIp: options.sourceIp },

@@ -11,7 +11,9 @@ import { localClient } from '../../local/table';
 export async function integrityOf(
   options: { userIds?: string[]; endpoint?: string; accessKeyId?: string; table?: string } = {},
 ): Promise<string[]> {
-  const client = options.endpoint ? DynamoDBDocumentClient.from(localClient(options.endpoint, options.accessKeyId)) : services().documentClient;
+  const client = options.endpoint
+    ? DynamoDBDocumentClient.from(localClient(options.endpoint, options.accessKeyId))
+    : services().documentClient;
   const table = options.table ?? (process.env.TABLE_NAME as string);
   return integrityProblems(await readTable(client, table), options.userIds ? new Set(options.userIds) : undefined);
 }

@@ -5,7 +5,10 @@ import { expectRejection } from './expect-error';
 import { MemoryCredentials, MemoryUsers, RecordingLimiter } from './fakes';
 
 const now = new Date('2030-06-01T12:00:00Z');
-const hasher: PasswordHasher = { hash: async (password) => `hashed:${password}`, verify: async (password, hash) => hash === `hashed:${password}` };
+const hasher: PasswordHasher = {
+  hash: async (password) => `hashed:${password}`,
+  verify: async (password, hash) => hash === `hashed:${password}`,
+};
 const limits = { loginsPerUsername: 5, loginsPerIp: 50, signUpsPerIp: 3 };
 const tokens = { ttlSeconds: 3600, perUser: 10 };
 const signUpBody = { username: 'Ann', email: 'ann@example.com', password: 'long enough pw' };
@@ -18,13 +21,13 @@ async function signedUp() {
 }
 
 describe('the sign-up budget', () => {
-  it('spends one of the source IP\'s sign-ups for the hour', async () => {
+  it("spends one of the source IP's sign-ups for the hour", async () => {
     const limiter = new RecordingLimiter();
     await signUp(signUpBody, { users: new MemoryUsers(), hasher, now, limiter, limits, sourceIp: '192.0.2.7' });
     expect(limiter.spends).toEqual([{ budgets: [{ key: 'signup-ip:192.0.2.7', limit: 3, windowSeconds: 3600 }], now }]);
   });
 
-  it('refuses a sign-up once the IP\'s budget is spent, storing nothing', async () => {
+  it("refuses a sign-up once the IP's budget is spent, storing nothing", async () => {
     const users = new MemoryUsers();
     const error = await expectRejection(
       signUp(signUpBody, { users, hasher, now, limiter: new RecordingLimiter(120), limits, sourceIp: '192.0.2.7' }),
@@ -42,9 +45,19 @@ describe('the sign-up budget', () => {
 });
 
 describe('the login budgets', () => {
-  it('spend an attempt of the (lower-cased username, IP) pair\'s and of the IP\'s budgets for 15 minutes', async () => {
+  it("spend an attempt of the (lower-cased username, IP) pair's and of the IP's budgets for 15 minutes", async () => {
     const limiter = new RecordingLimiter();
-    await login(loginBody, { users: await signedUp(), credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits, sourceIp: '192.0.2.7' });
+    await login(loginBody, {
+      users: await signedUp(),
+      credentials: new MemoryCredentials(),
+      hasher,
+      now,
+      sessionTtlSeconds: 60,
+      tokens,
+      limiter,
+      limits,
+      sourceIp: '192.0.2.7',
+    });
     expect(limiter.spends).toEqual([
       {
         budgets: [
@@ -58,7 +71,16 @@ describe('the login budgets', () => {
 
   it('spend nothing without a source IP', async () => {
     const limiter = new RecordingLimiter();
-    await login(loginBody, { users: await signedUp(), credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits });
+    await login(loginBody, {
+      users: await signedUp(),
+      credentials: new MemoryCredentials(),
+      hasher,
+      now,
+      sessionTtlSeconds: 60,
+      tokens,
+      limiter,
+      limits,
+    });
     expect(limiter.spends).toEqual([]);
   });
 
@@ -66,9 +88,22 @@ describe('the login budgets', () => {
     const limiter = new RecordingLimiter();
     const users = await signedUp();
     await expect(
-      login({ ...loginBody, password: 'not the password' }, { users, credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits, sourceIp: '192.0.2.7' }),
+      login(
+        { ...loginBody, password: 'not the password' },
+        { users, credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits, sourceIp: '192.0.2.7' },
+      ),
     ).rejects.toBeInstanceOf(InvalidCredentials);
-    await login(loginBody, { users, credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits, sourceIp: '192.0.2.7' });
+    await login(loginBody, {
+      users,
+      credentials: new MemoryCredentials(),
+      hasher,
+      now,
+      sessionTtlSeconds: 60,
+      tokens,
+      limiter,
+      limits,
+      sourceIp: '192.0.2.7',
+    });
     expect(limiter.recorded).toEqual([{ budget: { key: 'login-user:ann', limit: Number.MAX_SAFE_INTEGER, windowSeconds: 900 }, now }]);
   });
 
@@ -92,15 +127,34 @@ describe('the login budgets', () => {
 
   it('wait nothing while the username failed no more often than one address may', async () => {
     const waits: number[] = [];
-    const deps = { credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limits, sourceIp: '192.0.2.7', wait: async (ms: number) => void waits.push(ms) };
+    const deps = {
+      credentials: new MemoryCredentials(),
+      hasher,
+      now,
+      sessionTtlSeconds: 60,
+      tokens,
+      limits,
+      sourceIp: '192.0.2.7',
+      wait: async (ms: number) => void waits.push(ms),
+    };
     await login(loginBody, { ...deps, users: await signedUp(), limiter: new RecordingLimiter(undefined, 5) });
     expect(waits).toEqual([]);
   });
 
-  it('give the attempts back in the successful login\'s write', async () => {
+  it("give the attempts back in the successful login's write", async () => {
     const limiter = new RecordingLimiter();
     const credentials = new MemoryCredentials();
-    await login(loginBody, { users: await signedUp(), credentials, hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits, sourceIp: '192.0.2.7' });
+    await login(loginBody, {
+      users: await signedUp(),
+      credentials,
+      hasher,
+      now,
+      sessionTtlSeconds: 60,
+      tokens,
+      limiter,
+      limits,
+      sourceIp: '192.0.2.7',
+    });
     expect(credentials.refunds).toEqual([{ budgets: limiter.spends[0]?.budgets, now }]);
     expect(credentials.refunds[0]?.budgets).toHaveLength(2);
   });
@@ -108,7 +162,17 @@ describe('the login budgets', () => {
   it('refuse a login once a budget is spent, before checking the password', async () => {
     const credentials = new MemoryCredentials();
     const error = await expectRejection(
-      login(loginBody, { users: await signedUp(), credentials, hasher, now, sessionTtlSeconds: 60, tokens, limiter: new RecordingLimiter(300), limits, sourceIp: '192.0.2.7' }),
+      login(loginBody, {
+        users: await signedUp(),
+        credentials,
+        hasher,
+        now,
+        sessionTtlSeconds: 60,
+        tokens,
+        limiter: new RecordingLimiter(300),
+        limits,
+        sourceIp: '192.0.2.7',
+      }),
       Throttled,
       'Request was throttled. Expected available in 300 seconds.',
     );
@@ -117,7 +181,14 @@ describe('the login budgets', () => {
 
   it('are neither spent nor refunded without a limiter', async () => {
     const credentials = new MemoryCredentials();
-    await login(loginBody, { users: await signedUp(), credentials, hasher, now, sessionTtlSeconds: 60, tokens: { ttlSeconds: 3600, perUser: 10 } });
+    await login(loginBody, {
+      users: await signedUp(),
+      credentials,
+      hasher,
+      now,
+      sessionTtlSeconds: 60,
+      tokens: { ttlSeconds: 3600, perUser: 10 },
+    });
     expect(credentials.refunds).toEqual([undefined]);
   });
 });

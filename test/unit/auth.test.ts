@@ -23,7 +23,10 @@ async function loggedIn() {
   const users = new MemoryUsers();
   const credentials = new MemoryCredentials();
   await signUp({ username: 'ann', email: 'Ann@Example.com', password: 'long enough pw' }, { users, hasher: plainHasher, now });
-  const result = await login({ username: 'ann', password: 'long enough pw' }, { users, credentials, hasher: plainHasher, now, sessionTtlSeconds: 60, tokens });
+  const result = await login(
+    { username: 'ann', password: 'long enough pw' },
+    { users, credentials, hasher: plainHasher, now, sessionTtlSeconds: 60, tokens },
+  );
   return { users, credentials, result };
 }
 
@@ -77,7 +80,11 @@ describe('login', () => {
   it('saves only hashes of what it hands out', async () => {
     const { credentials, result } = await loggedIn();
     const [grant] = credentials.grants;
-    expect(grant).toMatchObject({ tokenHash: sha256(result.token), sessionHash: sha256(result.sessionId), csrfHash: sha256(result.csrfToken) });
+    expect(grant).toMatchObject({
+      tokenHash: sha256(result.token),
+      sessionHash: sha256(result.sessionId),
+      csrfHash: sha256(result.csrfToken),
+    });
     const stored = JSON.stringify(grant);
     for (const secret of [result.token, result.sessionId, result.csrfToken]) expect(stored).not.toContain(secret);
   });
@@ -86,7 +93,10 @@ describe('login', () => {
     const users = new MemoryUsers();
     plainHasher.verified.length = 0;
     await expectRejection(
-      login({ username: 'nobody', password: 'whatever-123' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60, tokens }),
+      login(
+        { username: 'nobody', password: 'whatever-123' },
+        { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60, tokens },
+      ),
       InvalidCredentials,
       'Credentials were not correct',
     );
@@ -96,7 +106,10 @@ describe('login', () => {
   it('refuses a wrong password', async () => {
     const { users } = await loggedIn();
     await expectRejection(
-      login({ username: 'ann', password: 'wrong password' }, { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60, tokens }),
+      login(
+        { username: 'ann', password: 'wrong password' },
+        { users, credentials: new MemoryCredentials(), hasher: plainHasher, now, sessionTtlSeconds: 60, tokens },
+      ),
       InvalidCredentials,
       'Credentials were not correct',
     );
@@ -106,14 +119,22 @@ describe('login', () => {
 describe('authenticate', () => {
   it('accepts a live token', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     expect(principal).toEqual({ user: result.user, via: 'token', token: result.token });
   });
 
   it('prefers the token header to the session cookie', async () => {
     const { credentials, result } = await loggedIn();
     await expectRejection(
-      authenticate(presented({ authorization: 'Token nope', sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds }),
+      authenticate(presented({ authorization: 'Token nope', sessionId: result.sessionId }), {
+        credentials,
+        now,
+        tokenTtlSeconds: tokens.ttlSeconds,
+      }),
       NotAuthenticated,
       'Invalid token.',
     );
@@ -123,41 +144,67 @@ describe('authenticate', () => {
     ['Token', 'Invalid token header. No credentials provided.'],
     ['Token a b', 'Invalid token header. Token string should not contain spaces.'],
   ])('refuses the header %j', async (authorization, message) => {
-    await expectRejection(authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now, tokenTtlSeconds: tokens.ttlSeconds }), NotAuthenticated, message);
+    await expectRejection(
+      authenticate(presented({ authorization }), { credentials: new MemoryCredentials(), now, tokenTtlSeconds: tokens.ttlSeconds }),
+      NotAuthenticated,
+      message,
+    );
   });
 
   it('accepts a token header with padding and several spaces, in any case', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ authorization: ` token   ${result.token} ` }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const principal = await authenticate(presented({ authorization: ` token   ${result.token} ` }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     expect(principal).toEqual({ user: result.user, via: 'token', token: result.token });
   });
 
   it('falls through other schemes to the session', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ authorization: 'Bearer x', sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const principal = await authenticate(presented({ authorization: 'Bearer x', sessionId: result.sessionId }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
   });
 
   it('asks no CSRF token of safe methods', async () => {
     const { credentials, result } = await loggedIn();
-    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds })).resolves.toMatchObject({ via: 'session' });
+    await expect(
+      authenticate(presented({ sessionId: result.sessionId }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds }),
+    ).resolves.toMatchObject({ via: 'session' });
   });
 
   it('refuses an unsafe method by session without a CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     await expectRejection(attempt, CsrfFailed, 'CSRF Failed: CSRF token missing.');
   });
 
   it('refuses an unsafe method by session with a wrong CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: 'wrong' }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const attempt = authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: 'wrong' }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     await expectRejection(attempt, CsrfFailed, 'CSRF Failed: CSRF token incorrect.');
   });
 
   it('accepts an unsafe method by session with the matching CSRF token', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: result.csrfToken }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const principal = await authenticate(presented({ sessionId: result.sessionId, unsafeMethod: true, csrfHeader: result.csrfToken }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     expect(principal).toEqual({ user: result.user, via: 'session', token: result.token });
   });
 
@@ -174,7 +221,9 @@ describe('authenticate', () => {
   it('accepts a session until its last second', async () => {
     const { credentials, result } = await loggedIn();
     const lastMoment = new Date(now.getTime() + 59_999);
-    await expect(authenticate(presented({ sessionId: result.sessionId }), { credentials, now: lastMoment, tokenTtlSeconds: tokens.ttlSeconds })).resolves.toMatchObject({ via: 'session' });
+    await expect(
+      authenticate(presented({ sessionId: result.sessionId }), { credentials, now: lastMoment, tokenTtlSeconds: tokens.ttlSeconds }),
+    ).resolves.toMatchObject({ via: 'session' });
   });
 
   it('ignores an expired session', async () => {
@@ -191,7 +240,11 @@ describe('authenticate', () => {
 describe('the login answer', () => {
   it('shows the user and the API token', () => {
     const user = { id: 'id-ann', username: 'ann', email: 'ann@example.com', passwordHash: 'secret' };
-    expect(describeLogin(user, 'tok')).toEqual({ is_authenticated: true, user: { id: 'id-ann', username: 'ann', email: 'ann@example.com' }, auth_token: 'tok' });
+    expect(describeLogin(user, 'tok')).toEqual({
+      is_authenticated: true,
+      user: { id: 'id-ann', username: 'ann', email: 'ann@example.com' },
+      auth_token: 'tok',
+    });
   });
 
   it('shows a null token when it cannot be known', () => {
@@ -202,7 +255,11 @@ describe('the login answer', () => {
 describe('logout', () => {
   it('revokes every token and session of the user', async () => {
     const { credentials, result } = await loggedIn();
-    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), { credentials, now, tokenTtlSeconds: tokens.ttlSeconds });
+    const principal = await authenticate(presented({ authorization: `Token ${result.token}` }), {
+      credentials,
+      now,
+      tokenTtlSeconds: tokens.ttlSeconds,
+    });
     await logout(principal, { credentials });
     expect([credentials.tokens.size, credentials.sessions.size]).toEqual([0, 0]);
   });
@@ -218,7 +275,6 @@ describe('bcrypt hasher', () => {
     expect(await hasher.verify('correct horse', undefined)).toBe(false);
   });
 });
-
 
 describe('the progressive login delay', () => {
   it('is nothing until the username failed more often than one address may', () => {

@@ -7,13 +7,19 @@ import { toApiGatewayEvent } from '../../local/api-gateway';
 import { expectRejection } from './expect-error';
 import { MemoryCredentials, MemoryUsers } from './fakes';
 
-const hasher: PasswordHasher = { hash: async (password) => `hashed:${password}`, verify: async (password, hash) => hash === `hashed:${password}` };
+const hasher: PasswordHasher = {
+  hash: async (password) => `hashed:${password}`,
+  verify: async (password, hash) => hash === `hashed:${password}`,
+};
 
 async function session() {
   const users = new MemoryUsers();
   const credentials = new MemoryCredentials();
   await signUp({ username: 'ann', email: 'ann@example.com', password: 'long enough pw' }, { users, hasher, now: new Date() });
-  const granted = await login({ username: 'ann', password: 'long enough pw' }, { users, credentials, hasher, now: new Date(), sessionTtlSeconds: 600, tokens: { ttlSeconds: 3600, perUser: 10 } });
+  const granted = await login(
+    { username: 'ann', password: 'long enough pw' },
+    { users, credentials, hasher, now: new Date(), sessionTtlSeconds: 600, tokens: { ttlSeconds: 3600, perUser: 10 } },
+  );
   /** Runs the middleware on a request; answers the event it authenticated. */
   const authenticate = async (method: string, headers: Record<string, string>) => {
     const event = toApiGatewayEvent({ method, url: '/api/x/', headers }, { routeKey: `${method} /api/x/` }) as ApiEvent;
@@ -38,7 +44,11 @@ describe('the authentication middleware', () => {
 
   it.each(['POST', 'PUT', 'PATCH', 'DELETE', 'post'])('asks a %s by session for the CSRF token', async (method) => {
     const { granted, authenticate } = await session();
-    await expectRejection(authenticate(method, { cookie: `sessionid=${granted.sessionId}` }), CsrfFailed, 'CSRF Failed: CSRF token missing.');
+    await expectRejection(
+      authenticate(method, { cookie: `sessionid=${granted.sessionId}` }),
+      CsrfFailed,
+      'CSRF Failed: CSRF token missing.',
+    );
   });
 
   it('accepts an unsafe method by session with the X-CSRFToken header', async () => {

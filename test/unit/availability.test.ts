@@ -36,11 +36,17 @@ async function fieldsOf(attempt: Promise<unknown>): Promise<ValidationFailed['fi
 
 describe('how a day is shown', () => {
   it('lists the taken hours as blocked and every other hour as available, in order', () => {
-    const day = describeDay(ann, '2030-06-02', { record, slots: [{ hour: 23, kind: 'meeting', meetingId: 'm' }, { hour: 0, kind: 'blocked' }] });
+    const day = describeDay(ann, '2030-06-02', {
+      record,
+      slots: [
+        { hour: 23, kind: 'meeting', meetingId: 'm' },
+        { hour: 0, kind: 'blocked' },
+      ],
+    });
     expect(day).toMatchObject({ blocked_slots: [0, 23], available_time_slots: Array.from({ length: 22 }, (_, index) => index + 1) });
   });
 
-  it('shows the day\'s record with its timestamps in the API\'s format', () => {
+  it("shows the day's record with its timestamps in the API's format", () => {
     const day = describeDay({ ...ann, passwordHash: 'secret' } as typeof ann, '2030-06-02', { record, slots: [] });
     expect(day).toEqual({
       id: 'day-1',
@@ -79,7 +85,11 @@ describe('blocking hours', () => {
   });
 
   it('refuses a date before today in the service zone', async () => {
-    await expectRejection(block({ date: '2030-06-01', blocked_slots: [23] }, new MemoryAvailability(), 'Asia/Kolkata'), BusinessRuleViolation, "Slots can't be defined for past date");
+    await expectRejection(
+      block({ date: '2030-06-01', blocked_slots: [23] }, new MemoryAvailability(), 'Asia/Kolkata'),
+      BusinessRuleViolation,
+      "Slots can't be defined for past date",
+    );
   });
 
   it.each([
@@ -142,17 +152,17 @@ describe('reading availability', () => {
     return { read };
   }
 
-  it('reads the caller\'s own day by default', async () => {
+  it("reads the caller's own day by default", async () => {
     const { read } = await world();
     expect(await read({ date: '2030-06-02' })).toMatchObject({ user: ann, blocked_slots: [10], id: null });
   });
 
-  it('reads the caller\'s own day when the user is empty', async () => {
+  it("reads the caller's own day when the user is empty", async () => {
     const { read } = await world();
     expect(await read({ date: '2030-06-02', user: '  ' })).toMatchObject({ user: ann, blocked_slots: [10] });
   });
 
-  it('reads another user\'s day by their email, in any case and padding', async () => {
+  it("reads another user's day by their email, in any case and padding", async () => {
     const { read } = await world();
     const day = await read({ date: '2030-06-02', user: ' Bob@Example.com ' });
     expect(day).toMatchObject({ user: { id: 'id-bob', username: 'bob', email: 'bob@example.com' }, blocked_slots: [9], id: 'day-1' });
@@ -165,13 +175,19 @@ describe('reading availability', () => {
 
   it('refuses an email that names no user', async () => {
     const { read } = await world();
-    const error = await expectRejection(read({ date: '2030-06-02', user: 'nobody@example.com' }), ValidationFailed, 'user: Invalid email "nobody@example.com" - object does not exist.');
+    const error = await expectRejection(
+      read({ date: '2030-06-02', user: 'nobody@example.com' }),
+      ValidationFailed,
+      'user: Invalid email "nobody@example.com" - object does not exist.',
+    );
     expect(error.fields).toEqual({ user: ['Invalid email "nobody@example.com" - object does not exist.'] });
   });
 
   it('refuses a user longer than any email', async () => {
     const { read } = await world();
-    expect(await fieldsOf(read({ date: '2030-06-02', user: `${'a'.repeat(250)}@x.io` }))).toEqual({ user: ['Ensure this field has no more than 254 characters.'] });
+    expect(await fieldsOf(read({ date: '2030-06-02', user: `${'a'.repeat(250)}@x.io` }))).toEqual({
+      user: ['Ensure this field has no more than 254 characters.'],
+    });
   });
 
   it.each([

@@ -7,7 +7,7 @@ const deployed = 'abc123.execute-api.eu-west-1.amazonaws.com';
 const session = { sessionId: 's3ss10n', csrfToken: 'c5rf', maxAgeSeconds: 1209600 };
 
 describe('reading a cookie', () => {
-  it('finds a cookie by name among the request\'s cookies', () => {
+  it("finds a cookie by name among the request's cookies", () => {
     expect(readCookie(event({ cookies: ['csrftoken=c', 'sessionid=s'] }), 'sessionid')).toBe('s');
   });
 
@@ -41,7 +41,7 @@ describe('reading a cookie', () => {
 });
 
 describe('the login cookies', () => {
-  it('set the session (HttpOnly, for the session\'s life) and the CSRF token (readable, for a year)', () => {
+  it("set the session (HttpOnly, for the session's life) and the CSRF token (readable, for a year)", () => {
     expect(loginCookies(event({ headers: {} }), session)).toEqual([
       'sessionid=s3ss10n; Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax',
       'csrftoken=c5rf; Path=/; Max-Age=31449600; SameSite=Lax',
@@ -53,7 +53,7 @@ describe('the login cookies', () => {
     expect(cookies.map((cookie) => cookie.split('; ').at(-1))).toEqual(['Secure', 'Secure']);
   });
 
-  it('are not Secure on the local runtime\'s loopback, whatever a header says', () => {
+  it("are not Secure on the local runtime's loopback, whatever a header says", () => {
     for (const domainName of ['localhost:3000', '127.0.0.1:8080', '[::1]:3000', 'localhost']) {
       expect(loginCookies(event({ domainName, headers: { 'x-forwarded-proto': 'https' } }), session)[0]).not.toMatch(/Secure/);
     }

@@ -23,20 +23,36 @@ describe('the error mapping', () => {
   });
 
   it('answers a throttled caller with 429 and when to retry', () => {
-    expect(answer(new Throttled(37))).toEqual({ status: 429, body: { detail: 'Request was throttled. Expected available in 37 seconds.' }, retryAfter: '37' });
+    expect(answer(new Throttled(37))).toEqual({
+      status: 429,
+      body: { detail: 'Request was throttled. Expected available in 37 seconds.' },
+      retryAfter: '37',
+    });
   });
 
   it('answers a busy store with 503, the detail and a retry after a second', () => {
-    expect(answer(new TemporarilyUnavailable())).toEqual({ status: 503, body: { detail: 'The service is busy; nothing was changed. Retry shortly.' }, retryAfter: '1' });
+    expect(answer(new TemporarilyUnavailable())).toEqual({
+      status: 503,
+      body: { detail: 'The service is busy; nothing was changed. Retry shortly.' },
+      retryAfter: '1',
+    });
   });
 
   it('answers an HTTP error with its status, detail and headers', () => {
     const result = toHttpResult(new HttpError(405, 'Method "PUT" not allowed.', { allow: 'GET' }))!;
-    expect([result.statusCode, JSON.parse(result.body), result.headers?.allow]).toEqual([405, { detail: 'Method "PUT" not allowed.' }, 'GET']);
+    expect([result.statusCode, JSON.parse(result.body), result.headers?.allow]).toEqual([
+      405,
+      { detail: 'Method "PUT" not allowed.' },
+      'GET',
+    ]);
   });
 
   it('answers an Idempotency-Key reused with another body with 422', () => {
-    expect(answer(named('IdempotencyValidationError'))).toEqual({ status: 422, body: { detail: 'This Idempotency-Key was used with another request body.' }, retryAfter: undefined });
+    expect(answer(named('IdempotencyValidationError'))).toEqual({
+      status: 422,
+      body: { detail: 'This Idempotency-Key was used with another request body.' },
+      retryAfter: undefined,
+    });
   });
 
   it('answers an Idempotency-Key still in progress with 409 and a retry after a second', () => {
@@ -61,12 +77,20 @@ describe('the error mapping', () => {
 
   it('leaves raw DynamoDB errors to the generic 500: the store turns lasting faults into domain errors first', () => {
     expect(toHttpResult(named('ThrottlingException'))).toBeUndefined();
-    const cancelled = new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] });
+    const cancelled = new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'TransactionConflict' }],
+    });
     expect(toHttpResult(cancelled)).toBeUndefined();
   });
 
   it('answers a request the storage refused as invalid with 400', () => {
-    expect(answer(new UnservableRequest())).toEqual({ status: 400, body: { detail: 'This request cannot be served as asked; check its parameters.' }, retryAfter: undefined });
+    expect(answer(new UnservableRequest())).toEqual({
+      status: 400,
+      body: { detail: 'This request cannot be served as asked; check its parameters.' },
+      retryAfter: undefined,
+    });
   });
 
   it('leaves a thrown non-error to the generic 500', () => {
@@ -86,7 +110,11 @@ describe('an unexpected failure', () => {
     const event = toApiGatewayEvent({ method: 'GET', url: '/api/x/', headers: {} }, { routeKey: 'GET /api/x/' });
     const lines = await captureLogs(() => handler(event as never, localContext('test')));
     const entry = lines.find((line) => line.message === 'Unhandled error');
-    expect(entry).toMatchObject({ level: 'ERROR', path: '/api/x/', error: { message: 'boom', stack: expect.stringContaining('Error: boom') } });
+    expect(entry).toMatchObject({
+      level: 'ERROR',
+      path: '/api/x/',
+      error: { message: 'boom', stack: expect.stringContaining('Error: boom') },
+    });
   });
 
   it('is answered as 500 and logged as such in the access log', async () => {

@@ -9,8 +9,10 @@ import {
 } from '../../functions/domain/errors';
 
 describe('domain errors', () => {
-  it('sum up every field\'s messages in their message', () => {
-    expect(new ValidationFailed({ title: ['Too long.', 'Blank.'], status: ['Unknown.'] }).message).toBe('title: Too long. Blank.; status: Unknown.');
+  it("sum up every field's messages in their message", () => {
+    expect(new ValidationFailed({ title: ['Too long.', 'Blank.'], status: ['Unknown.'] }).message).toBe(
+      'title: Too long. Blank.; status: Unknown.',
+    );
   });
 
   it('build a one-field ValidationFailed', () => {
@@ -26,7 +28,7 @@ describe('domain errors', () => {
     expect(new HourAlreadyBooked(9).message).toBe('There is already an event booked at time slot : 9');
   });
 
-  it('are business rule violations where the contract answers with the rule\'s message', () => {
+  it("are business rule violations where the contract answers with the rule's message", () => {
     expect([new HourAlreadyBooked(9), new SlotConflict('a@x.com')].every((error) => error instanceof BusinessRuleViolation)).toBe(true);
   });
 

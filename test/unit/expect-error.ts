@@ -19,7 +19,8 @@ export async function expectRejection<E extends Error>(promise: Promise<unknown>
     (value: unknown) => ({ resolved: value }),
     (error: unknown) => ({ error }),
   );
-  if (!('error' in settled)) throw new Error(`expected a rejection with ${type.name}, but it resolved to ${JSON.stringify(settled.resolved)}`);
+  if (!('error' in settled))
+    throw new Error(`expected a rejection with ${type.name}, but it resolved to ${JSON.stringify(settled.resolved)}`);
   return check(settled.error, type, message);
 }
 

@@ -25,7 +25,12 @@ export class MemoryCredentials implements CredentialStore {
     this.grants.push(grant);
     this.refunds.push(options.refund);
     this.tokens.set(grant.tokenHash, { user: grant.user, expiresAt: grant.tokenExpiresAt });
-    this.sessions.set(grant.sessionHash, { user: grant.user, csrfHash: grant.csrfHash, sealedToken: grant.sealedToken, expiresAt: grant.sessionExpiresAt });
+    this.sessions.set(grant.sessionHash, {
+      user: grant.user,
+      csrfHash: grant.csrfHash,
+      sealedToken: grant.sealedToken,
+      expiresAt: grant.sessionExpiresAt,
+    });
   }
   async findToken(hash: string) {
     return this.tokens.get(hash);

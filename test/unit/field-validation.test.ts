@@ -26,7 +26,9 @@ describe('text fields', () => {
   });
 
   it('trims when asked, and then calls spaces blank', () => {
-    expect(outcome(z.object({ name: text({ max: 5, trim: true }) }), { name: '   ' })).toEqual({ fields: { name: ['This field may not be blank.'] } });
+    expect(outcome(z.object({ name: text({ max: 5, trim: true }) }), { name: '   ' })).toEqual({
+      fields: { name: ['This field may not be blank.'] },
+    });
   });
 
   it('allows blank when asked', () => {
@@ -57,7 +59,9 @@ describe('email lists', () => {
   const schema = z.object({ people: emailList(2) });
 
   it('trims each entry and keeps repeats for later folding', () => {
-    expect(outcome(schema, { people: [' a@x.io ', 'a@x.io', 'b@x.io', 'c@x.io'] })).toEqual({ value: { people: ['a@x.io', 'a@x.io', 'b@x.io', 'c@x.io'] } });
+    expect(outcome(schema, { people: [' a@x.io ', 'a@x.io', 'b@x.io', 'c@x.io'] })).toEqual({
+      value: { people: ['a@x.io', 'a@x.io', 'b@x.io', 'c@x.io'] },
+    });
   });
 
   it.each([

@@ -1,4 +1,15 @@
-import { ConcurrentModification, CsrfFailed, InvalidCredentials, NotAuthenticated, NotFound, PermissionDenied, SlotConflict, SlotUnavailable, TemporarilyUnavailable, ValidationFailed } from '../../functions/domain/errors';
+import {
+  ConcurrentModification,
+  CsrfFailed,
+  InvalidCredentials,
+  NotAuthenticated,
+  NotFound,
+  PermissionDenied,
+  SlotConflict,
+  SlotUnavailable,
+  TemporarilyUnavailable,
+  ValidationFailed,
+} from '../../functions/domain/errors';
 import { toHttpResult } from '../../functions/http/errors';
 import { HttpError } from '../../functions/http/http-error';
 import { publicRoute } from '../../functions/http/route-handler';
@@ -11,7 +22,7 @@ const bodyOf = (error: unknown) => {
   return { status: result.statusCode, body: JSON.parse(result.body), headers: result.headers };
 };
 
-describe('errors become the contract\'s answers', () => {
+describe("errors become the contract's answers", () => {
   it.each([
     [new ValidationFailed({ title: ['Too long.'] }), 400, { title: ['Too long.'], err_message: ['title: Too long.'] }],
     [new SlotConflict('a@x.com'), 400, { err_message: ['Time slot is conflicting with another event for user : a@x.com'] }],
@@ -41,7 +52,12 @@ describe('the shared chain', () => {
   const crash = publicRoute({}, async () => {
     throw new Error('secret internals at /srv/app.js:12');
   });
-  const invoke = async (handler: typeof echo, body?: string, headers: Record<string, string> = { 'content-type': 'application/json' }, base64 = false) => {
+  const invoke = async (
+    handler: typeof echo,
+    body?: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    base64 = false,
+  ) => {
     const event = toApiGatewayEvent(
       { method: 'POST', url: '/x/', headers, body: body === undefined ? undefined : Buffer.from(body) },
       { routeKey: 'POST /x/' },
@@ -139,7 +155,12 @@ describe('the API Gateway emulation', () => {
   });
 
   it('turns result cookies into Set-Cookie headers', () => {
-    const response = fromHandlerResult({ statusCode: 201, headers: { 'Content-Type': 'application/json' }, cookies: ['a=1', 'b=2'], body: '{}' });
+    const response = fromHandlerResult({
+      statusCode: 201,
+      headers: { 'Content-Type': 'application/json' },
+      cookies: ['a=1', 'b=2'],
+      body: '{}',
+    });
     expect(response.headers).toEqual({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] });
     expect(response.statusCode).toBe(201);
   });
@@ -157,7 +178,12 @@ describe('the access log', () => {
     try {
       const handler = publicRoute({ body: true }, async () => json(201, { ok: true }));
       const event = toApiGatewayEvent(
-        { method: 'POST', url: '/api/x/?token=abc', headers: { 'content-type': 'application/json', authorization: 'Token s3cret' }, body: Buffer.from('{"password":"hunter22"}') },
+        {
+          method: 'POST',
+          url: '/api/x/?token=abc',
+          headers: { 'content-type': 'application/json', authorization: 'Token s3cret' },
+          body: Buffer.from('{"password":"hunter22"}'),
+        },
         { routeKey: 'POST /api/x/' },
       );
       await handler(event as never, localContext('test'));
@@ -167,7 +193,13 @@ describe('the access log', () => {
     }
     const entries = lines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'request');
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ route: 'POST /api/x/', method: 'POST', path: '/api/x/', status: 201, latencyMs: expect.any(Number) });
+    expect(entries[0]).toMatchObject({
+      route: 'POST /api/x/',
+      method: 'POST',
+      path: '/api/x/',
+      status: 201,
+      latencyMs: expect.any(Number),
+    });
     for (const secret of ['s3cret', 'hunter22', 'token=abc']) expect(lines.join('')).not.toContain(secret);
   });
 });
@@ -187,7 +219,10 @@ describe('security headers and nesting', () => {
   it('refuses JSON nested deeper than 32 levels', async () => {
     const handler = publicRoute({ body: true }, async () => json(200, {}));
     const deep = `{"a":${'['.repeat(40)}${']'.repeat(40)}}`;
-    const event = toApiGatewayEvent({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from(deep) }, { routeKey: 'POST /' });
+    const event = toApiGatewayEvent(
+      { method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from(deep) },
+      { routeKey: 'POST /' },
+    );
     const result = fromHandlerResult(await handler(event as never, localContext('test')));
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body.toString())).toEqual({ detail: 'JSON nests deeper than 32 levels.' });

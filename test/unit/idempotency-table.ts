@@ -20,7 +20,8 @@ export class IdempotencyTable {
   readonly client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'unit', secretAccessKey: 'unit' } });
 
   constructor() {
-    this.client.send = ((command: { constructor: { name: string }; input: Input }) => this.handle(command.constructor.name, command.input)) as never;
+    this.client.send = ((command: { constructor: { name: string }; input: Input }) =>
+      this.handle(command.constructor.name, command.input)) as never;
   }
 
   /** The stored records, unmarshalled. */

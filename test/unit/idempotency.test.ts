@@ -21,19 +21,26 @@ const fakeAuth: MiddlewareObj<ApiEvent, ApiResult> = {
 /** A route counting its runs; `gate`, when set, holds the first run until it is resolved. */
 function route(options: { fail?: () => boolean; gate?: Promise<void> } = {}) {
   let runs = 0;
-  const handler = chain({ body: true, idempotent: idempotentWrites(createIdempotencyStore(table.client, 'idempotency-test')) }, fakeAuth, async (event) => {
-    runs += 1;
-    const run = runs;
-    if (run === 1) await options.gate;
-    if (options.fail?.()) throw new Error('failed');
-    return json(201, { run, body: event.jsonBody });
-  });
+  const handler = chain(
+    { body: true, idempotent: idempotentWrites(createIdempotencyStore(table.client, 'idempotency-test')) },
+    fakeAuth,
+    async (event) => {
+      runs += 1;
+      const run = runs;
+      if (run === 1) await options.gate;
+      if (options.fail?.()) throw new Error('failed');
+      return json(201, { run, body: event.jsonBody });
+    },
+  );
   const send = async (request: { key?: string; body?: string; user?: string; path?: string; method?: string }) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-user': request.user ?? 'ann' };
     if (request.key) headers['idempotency-key'] = request.key;
     const path = request.path ?? '/api/event/';
     const method = request.method ?? 'POST';
-    const event = toApiGatewayEvent({ method, url: path, headers, body: Buffer.from(request.body ?? '{"title": "Plan"}') }, { routeKey: `${method} ${path}` });
+    const event = toApiGatewayEvent(
+      { method, url: path, headers, body: Buffer.from(request.body ?? '{"title": "Plan"}') },
+      { routeKey: `${method} ${path}` },
+    );
     const result = fromHandlerResult(await handler(event as never, localContext('test')));
     return { status: result.statusCode, body: JSON.parse(result.body.toString()) };
   };
@@ -63,7 +70,10 @@ describe('Idempotency-Key', () => {
     const { send } = route();
     const key = freshKey();
     await send({ key });
-    expect(await send({ key, body: '{"title": "Other"}' })).toEqual({ status: 422, body: { detail: 'This Idempotency-Key was used with another request body.' } });
+    expect(await send({ key, body: '{"title": "Other"}' })).toEqual({
+      status: 422,
+      body: { detail: 'This Idempotency-Key was used with another request body.' },
+    });
   });
 
   it.each([
@@ -78,7 +88,7 @@ describe('Idempotency-Key', () => {
     expect(runs()).toBe(2);
   });
 
-  it('keeps a record for 24 hours under the table\'s idempotency partition', async () => {
+  it("keeps a record for 24 hours under the table's idempotency partition", async () => {
     const { send } = route();
     const started = Math.floor(Date.now() / 1000);
     await send({ key: freshKey() });
@@ -97,7 +107,7 @@ describe('Idempotency-Key', () => {
     expect(await send({ key })).toEqual({ status: 201, body: { run: 2, body: { title: 'Plan' } } });
   });
 
-  it('refuses retries while the first is still running with 409, without releasing the first\'s record', async () => {
+  it("refuses retries while the first is still running with 409, without releasing the first's record", async () => {
     let release!: () => void;
     const { send, runs } = route({ gate: new Promise<void>((resolve) => (release = resolve)) });
     const key = freshKey();

@@ -44,7 +44,7 @@ describe('the integrity checker', () => {
     expect(integrityProblems(consistent())).toEqual([]);
   });
 
-  it('finds an active meeting that lost a participant\'s hour', () => {
+  it("finds an active meeting that lost a participant's hour", () => {
     const items = consistent().filter((item) => !(item.type === 'hour' && item.userId === 'bob'));
     expect(integrityProblems(items)).toEqual(['active meeting m1 holds no hour of bob']);
   });
@@ -58,8 +58,12 @@ describe('the integrity checker', () => {
   });
 
   it('finds an hour pointing to a missing meeting, or at another time', () => {
-    expect(integrityProblems([...consistent(), hour(ann, 'ghost', 11)])).toEqual(['hour of ann at 2030-01-01 11 points to missing meeting ghost']);
-    const moved = consistent().map((item) => (item.type === 'hour' && item.userId === 'bob' ? { ...item, sk: 'DAY#2030-01-01#12', hour: 12 } : item));
+    expect(integrityProblems([...consistent(), hour(ann, 'ghost', 11)])).toEqual([
+      'hour of ann at 2030-01-01 11 points to missing meeting ghost',
+    ]);
+    const moved = consistent().map((item) =>
+      item.type === 'hour' && item.userId === 'bob' ? { ...item, sk: 'DAY#2030-01-01#12', hour: 12 } : item,
+    );
     expect(integrityProblems(moved)).toEqual(['hour of bob at 2030-01-01 12 is held by meeting m1, which is at 2030-01-01 10:00:00']);
   });
 

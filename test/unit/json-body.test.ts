@@ -43,15 +43,18 @@ describe('the JSON body', () => {
     expectThrow(() => parse('{"a": {"__proto__": {"x": 1}}}'), HttpError, 'JSON parse error - Forbidden key in JSON body');
   });
 
-  it.each(['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.api+json'])('reads the content type %s as JSON', (type) => {
-    expect(parse('{"a": 1}', { 'content-type': type })).toEqual({ a: 1 });
-  });
+  it.each(['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.api+json'])(
+    'reads the content type %s as JSON',
+    (type) => {
+      expect(parse('{"a": 1}', { 'content-type': type })).toEqual({ a: 1 });
+    },
+  );
 
   it('refuses a content type that only starts like JSON', () => {
     expectThrow(() => parse('{"a": 1}', { 'content-type': '+json/text' }), HttpError, 'Unsupported media type "+json/text" in request.');
   });
 
-  it('answers malformed JSON with 400 and the parser\'s reason', () => {
+  it("answers malformed JSON with 400 and the parser's reason", () => {
     const error = expectThrow(() => parse('{"a": '), HttpError, `JSON parse error - ${parseError('{"a": ')}`);
     expect(error.statusCode).toBe(400);
   });
@@ -70,7 +73,11 @@ describe('the JSON body', () => {
   });
 
   it('refuses a body over 64 KiB with 413', () => {
-    const error = expectThrow(() => parse(`{"a":"${'x'.repeat(65_530)}"}`), HttpError, 'Request body is too large; the limit is 65536 bytes.');
+    const error = expectThrow(
+      () => parse(`{"a":"${'x'.repeat(65_530)}"}`),
+      HttpError,
+      'Request body is too large; the limit is 65536 bytes.',
+    );
     expect(error.statusCode).toBe(413);
   });
 
@@ -82,7 +89,10 @@ describe('the JSON body', () => {
 describe('a route that takes no body', () => {
   it('hands its handler {} whatever the request carried', async () => {
     const handler = publicRoute({}, async ({ body }) => json(200, body));
-    const event = toApiGatewayEvent({ method: 'POST', url: '/x/', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"a": 1}') }, { routeKey: 'POST /x/' });
+    const event = toApiGatewayEvent(
+      { method: 'POST', url: '/x/', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"a": 1}') },
+      { routeKey: 'POST /x/' },
+    );
     const result = fromHandlerResult(await handler(event as never, localContext('test')));
     expect(JSON.parse(result.body.toString())).toEqual({});
   });

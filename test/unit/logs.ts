@@ -7,7 +7,10 @@ export async function captureLogs(run: () => Promise<unknown>): Promise<Record<s
     chunks.push(String(chunk));
     return true;
   }) as never;
-  const writes = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const writes = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   logger.setLogLevel('INFO');
   try {
     await run();

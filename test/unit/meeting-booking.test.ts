@@ -12,7 +12,10 @@ async function world(guests = ['guest']) {
   const meetings = new MemoryMeetings();
   const org = { id: 'id-org', username: 'org', email: 'org@example.com' };
   const book = (body: Record<string, unknown>, zone = 'UTC') =>
-    bookMeeting({ title: 'Plan', time_slot: '2030-06-02 10:00:00', participants: [], ...body }, { meetings, users, caller: org, zone, now });
+    bookMeeting(
+      { title: 'Plan', time_slot: '2030-06-02 10:00:00', participants: [], ...body },
+      { meetings, users, caller: org, zone, now },
+    );
   return { users, meetings, org, book };
 }
 
@@ -36,7 +39,10 @@ describe('booking a meeting', () => {
 
   it('trims the description and keeps an empty one', async () => {
     const { book } = await world();
-    expect([(await book({ description: '  Agenda  ' })).description, (await book({ description: '' })).description]).toEqual(['Agenda', '']);
+    expect([(await book({ description: '  Agenda  ' })).description, (await book({ description: '' })).description]).toEqual([
+      'Agenda',
+      '',
+    ]);
   });
 
   it('stores a missing description as null', async () => {
@@ -44,7 +50,7 @@ describe('booking a meeting', () => {
     expect((await book({})).description).toBeNull();
   });
 
-  it('asks the store once for the guests\' emails, lower-cased, once each, without the organiser', async () => {
+  it("asks the store once for the guests' emails, lower-cased, once each, without the organiser", async () => {
     const { book, users } = await world();
     await book({ participants: ['Guest@Example.com', 'org@example.com', 'guest@example.com'] });
     expect(users.lookups).toEqual([['guest@example.com']]);
@@ -81,7 +87,11 @@ describe('booking a meeting', () => {
 
   it('refuses a time off the hour', async () => {
     const { book } = await world();
-    await expectRejection(book({ time_slot: '2030-06-02 10:30:00' }), BusinessRuleViolation, 'Only hourly time slots are allowed. e.g DD:MM:YYYY hh:00:00');
+    await expectRejection(
+      book({ time_slot: '2030-06-02 10:30:00' }),
+      BusinessRuleViolation,
+      'Only hourly time slots are allowed. e.g DD:MM:YYYY hh:00:00',
+    );
   });
 
   it.each([

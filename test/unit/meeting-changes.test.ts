@@ -13,7 +13,11 @@ async function world(status: Meeting['status'] = 'active') {
   const users = new MemoryUsers();
   for (const name of ['org', 'guest', 'other']) await users.create(person(name));
   const meetings = new MemoryMeetings();
-  const [org, guest, other] = users.users.map(({ id, username, email }) => ({ id, username, email })) as [Meeting['organiser'], Meeting['organiser'], Meeting['organiser']];
+  const [org, guest, other] = users.users.map(({ id, username, email }) => ({ id, username, email })) as [
+    Meeting['organiser'],
+    Meeting['organiser'],
+    Meeting['organiser'],
+  ];
   const meeting = await bookMeeting(
     { title: 'Plan', description: 'Agenda', time_slot: '2030-06-02 10:00:00', participants: ['guest@example.com'] },
     { meetings, users, caller: org, zone, now: booked },
@@ -62,7 +66,11 @@ describe('changing a meeting', () => {
 
   it('refuses a participant who names no user', async () => {
     const { change } = await world();
-    const error = await expectRejection(change({ participants: ['org@example.com', 'ghost@example.com'] }), ValidationFailed, 'participants: Invalid email "ghost@example.com" - object does not exist.');
+    const error = await expectRejection(
+      change({ participants: ['org@example.com', 'ghost@example.com'] }),
+      ValidationFailed,
+      'participants: Invalid email "ghost@example.com" - object does not exist.',
+    );
     expect(error.fields).toEqual({ participants: ['Invalid email "ghost@example.com" - object does not exist.'] });
   });
 
@@ -94,7 +102,13 @@ describe('changing a meeting', () => {
       { title: 'All', description: null, time_slot: '2030-06-03 09:00:00', participants: ['org@example.com'], status: 'active' },
       { partial: false },
     );
-    expect(after).toMatchObject({ title: 'All', description: null, slot: { date: '2030-06-03', hour: 9 }, participants: [org], status: 'active' });
+    expect(after).toMatchObject({
+      title: 'All',
+      description: null,
+      slot: { date: '2030-06-03', hour: 9 },
+      participants: [org],
+      status: 'active',
+    });
   });
 
   it.each([
@@ -152,7 +166,11 @@ describe('changing a meeting whose hour has begun', () => {
 
   it('refuses to re-activate it', async () => {
     const { change } = await world('cancelled');
-    await expectRejection(change({ status: 'active' }, { at: during }), BusinessRuleViolation, 'Event can not be booked for past datetime : 2030-06-02 10:00:00');
+    await expectRejection(
+      change({ status: 'active' }, { at: during }),
+      BusinessRuleViolation,
+      'Event can not be booked for past datetime : 2030-06-02 10:00:00',
+    );
   });
 });
 
@@ -164,7 +182,11 @@ describe('changing a meeting that has not begun', () => {
 
   it('refuses to move it into an hour that has begun', async () => {
     const { change } = await world();
-    await expectRejection(change({ time_slot: '2030-06-01 12:00:00' }), BusinessRuleViolation, 'Event can not be booked for past datetime : 2030-06-01 12:00:00');
+    await expectRejection(
+      change({ time_slot: '2030-06-01 12:00:00' }),
+      BusinessRuleViolation,
+      'Event can not be booked for past datetime : 2030-06-01 12:00:00',
+    );
   });
 
   it('moves it, cancelled, into an hour that has begun, since it holds no hour', async () => {

@@ -58,7 +58,13 @@ const meeting: Meeting = {
 describe('the range a listing reads', () => {
   it('starts at the first hour that has not begun and is open-ended by default', async () => {
     const { store } = await list({});
-    expect(store.ranges[0]).toEqual({ userId: 'id-ann', status: undefined, from: '2030-06-01 13:00:00', to: undefined, filters: '[null,null,null]' });
+    expect(store.ranges[0]).toEqual({
+      userId: 'id-ann',
+      status: undefined,
+      from: '2030-06-01 13:00:00',
+      to: undefined,
+      filters: '[null,null,null]',
+    });
   });
 
   it('counts and pages the same range', async () => {
@@ -78,7 +84,13 @@ describe('the range a listing reads', () => {
 
   it('reads empty filters as absent', async () => {
     const { store } = await list({ status: '', from: '', to: '' });
-    expect(store.ranges[0]).toEqual({ userId: 'id-ann', status: undefined, from: '2030-06-01 13:00:00', to: undefined, filters: '[null,null,null]' });
+    expect(store.ranges[0]).toEqual({
+      userId: 'id-ann',
+      status: undefined,
+      from: '2030-06-01 13:00:00',
+      to: undefined,
+      filters: '[null,null,null]',
+    });
   });
 
   it('refuses an unknown status and unreadable dates, naming each field', async () => {
@@ -116,7 +128,7 @@ describe('cursor pages (the default)', () => {
 });
 
 describe('the answer', () => {
-  it('holds the count and the page\'s meetings as the API shows them', async () => {
+  it("holds the count and the page's meetings as the API shows them", async () => {
     const store = new ListingStore(1, { meetings: [meeting], hasNext: false, hasPrevious: false });
     const { answer } = await list({}, store);
     expect(answer).toEqual({

@@ -13,7 +13,12 @@ async function world() {
   const meetings = new MemoryMeetings();
   const [org, guest, other] = users.users.map(({ id, username, email }) => ({ id, username, email }));
   const booked = await bookMeeting(
-    { title: ' Plan ', description: null, time_slot: '2030-06-02 10:00:00', participants: ['GUEST@example.com', 'org@example.com', 'guest@example.com'] },
+    {
+      title: ' Plan ',
+      description: null,
+      time_slot: '2030-06-02 10:00:00',
+      participants: ['GUEST@example.com', 'org@example.com', 'guest@example.com'],
+    },
     { meetings, users, caller: org!, zone, now },
   );
   return { users, meetings, org: org!, guest: guest!, other: other!, booked };
@@ -22,7 +27,13 @@ async function world() {
 describe('booking', () => {
   it('folds repeats and the organiser, trims the title, starts active at version 1', async () => {
     const { booked, org, guest } = await world();
-    expect(booked).toMatchObject({ title: 'Plan', participants: [org, guest], status: 'active', version: 1, slot: { date: '2030-06-02', hour: 10 } });
+    expect(booked).toMatchObject({
+      title: 'Plan',
+      participants: [org, guest],
+      status: 'active',
+      version: 1,
+      slot: { date: '2030-06-02', hour: 10 },
+    });
   });
 
   it('refuses the hour that has begun', async () => {
@@ -37,7 +48,10 @@ describe('booking', () => {
   it('names the first unknown email in the order given', async () => {
     const { users, meetings, org } = await world();
     const error = await expectRejection(
-      bookMeeting({ title: 'X', time_slot: '2030-06-02 11:00:00', participants: ['guest@example.com', 'a@nowhere.example', 'b@nowhere.example'] }, { meetings, users, caller: org, zone, now }),
+      bookMeeting(
+        { title: 'X', time_slot: '2030-06-02 11:00:00', participants: ['guest@example.com', 'a@nowhere.example', 'b@nowhere.example'] },
+        { meetings, users, caller: org, zone, now },
+      ),
       ValidationFailed,
       'participants: Invalid email "a@nowhere.example" - object does not exist.',
     );
@@ -49,17 +63,32 @@ describe('changing a meeting', () => {
   const change = async (who: 'org' | 'guest' | 'other', body: unknown, partial = true, at = now) => {
     const context = await world();
     const caller = context[who];
-    const result = changeMeeting(context.booked.id, body, { meetings: context.meetings, users: context.users, caller, zone, now: at, partial });
+    const result = changeMeeting(context.booked.id, body, {
+      meetings: context.meetings,
+      users: context.users,
+      caller,
+      zone,
+      now: at,
+      partial,
+    });
     return { context, result };
   };
 
-  it('is the organiser\'s alone: a guest is refused, a stranger does not see it', async () => {
-    await expectRejection((await change('guest', { title: 'x' })).result, PermissionDenied, 'You do not have permission to perform this action.');
+  it("is the organiser's alone: a guest is refused, a stranger does not see it", async () => {
+    await expectRejection(
+      (await change('guest', { title: 'x' })).result,
+      PermissionDenied,
+      'You do not have permission to perform this action.',
+    );
     await expectRejection((await change('other', { title: 'x' })).result, NotFound, 'Not found.');
   });
 
   it('keeps the organiser among the participants', async () => {
-    await expectRejection((await change('org', { participants: ['guest@example.com'] })).result, BusinessRuleViolation, 'Event organiser can not be removed');
+    await expectRejection(
+      (await change('org', { participants: ['guest@example.com'] })).result,
+      BusinessRuleViolation,
+      'Event organiser can not be removed',
+    );
   });
 
   it('bumps the version and hands the store both states', async () => {

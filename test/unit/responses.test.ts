@@ -1,6 +1,10 @@
 import { absolutePath, json, securityHeaders } from '../../functions/http/responses';
 
-const event = (headers: Record<string, string> | undefined, domainName = 'abc.execute-api.example') => ({ headers, rawPath: '/api/event/', requestContext: { domainName } });
+const event = (headers: Record<string, string> | undefined, domainName = 'abc.execute-api.example') => ({
+  headers,
+  rawPath: '/api/event/',
+  requestContext: { domainName },
+});
 
 describe('JSON answers', () => {
   it('carry the status, the security headers, extra headers and the body as JSON', () => {
@@ -21,12 +25,14 @@ describe('JSON answers', () => {
 });
 
 describe('the absolute path of a request', () => {
-  it('uses the API\'s own domain over HTTPS, never the Host or forwarded headers', () => {
-    expect(absolutePath(event({ host: 'evil.example', 'x-forwarded-proto': 'javascript' }))).toBe('https://abc.execute-api.example/api/event/');
+  it("uses the API's own domain over HTTPS, never the Host or forwarded headers", () => {
+    expect(absolutePath(event({ host: 'evil.example', 'x-forwarded-proto': 'javascript' }))).toBe(
+      'https://abc.execute-api.example/api/event/',
+    );
     expect(absolutePath(event(undefined))).toBe('https://abc.execute-api.example/api/event/');
   });
 
-  it('uses plain HTTP on the local runtime\'s loopback only', () => {
+  it("uses plain HTTP on the local runtime's loopback only", () => {
     expect(absolutePath(event({}, 'localhost:3000'))).toBe('http://localhost:3000/api/event/');
     expect(absolutePath(event({}, '127.0.0.1'))).toBe('http://127.0.0.1/api/event/');
     expect(absolutePath(event({}, 'localhost.example'))).toBe('https://localhost.example/api/event/');

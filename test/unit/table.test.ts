@@ -13,11 +13,12 @@ function failingTable(error: () => Error) {
 }
 
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
-const conflicted = () => new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] });
+const conflicted = () =>
+  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] });
 const invalid = () => Object.assign(new Error('The provided key element does not match the schema'), { name: 'ValidationException' });
 
 describe('the table gateway', () => {
-  it('turns a read still throttled after the SDK\'s retries into TemporarilyUnavailable, keeping the cause', async () => {
+  it("turns a read still throttled after the SDK's retries into TemporarilyUnavailable, keeping the cause", async () => {
     const { table } = failingTable(throttled);
     const error = await table.get({ pk: 'a', sk: 'b' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TemporarilyUnavailable);

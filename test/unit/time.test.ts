@@ -2,12 +2,33 @@
 // properties below.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { firstUnbegunSlot, formatSlot, formatTimestamp, hasBegun, isTimeZone, parseDate, parseTimeSlot, slotOf, today } from '../../functions/domain/time';
+import {
+  firstUnbegunSlot,
+  formatSlot,
+  formatTimestamp,
+  hasBegun,
+  isTimeZone,
+  parseDate,
+  parseTimeSlot,
+  slotOf,
+  today,
+} from '../../functions/domain/time';
 
-const zones = ['UTC', 'Asia/Kolkata', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns'];
+const zones = [
+  'UTC',
+  'Asia/Kolkata',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/St_Johns',
+];
 const zone = fc.constantFrom(...zones);
 // Instants on whole minutes between 2000 and 2100.
-const instant = fc.integer({ min: 946_684_800, max: 4_102_444_800 }).map((seconds) => DateTime.fromSeconds(seconds - (seconds % 60), { zone: 'UTC' }));
+const instant = fc
+  .integer({ min: 946_684_800, max: 4_102_444_800 })
+  .map((seconds) => DateTime.fromSeconds(seconds - (seconds % 60), { zone: 'UTC' }));
 
 describe('parseDate', () => {
   it('accepts real calendar dates only', () => {
@@ -36,7 +57,9 @@ describe('parseTimeSlot', () => {
   it('reads any instant with any offset as the same wall-clock time of the service zone', () => {
     fc.assert(
       fc.property(instant, zone, fc.integer({ min: -14 * 4, max: 14 * 4 }), (moment, serviceZone, quarterHours) => {
-        const written = moment.setZone(`UTC${quarterHours >= 0 ? '+' : '-'}${Math.floor(Math.abs(quarterHours) / 4)}:${String((Math.abs(quarterHours) % 4) * 15).padStart(2, '0')}`);
+        const written = moment.setZone(
+          `UTC${quarterHours >= 0 ? '+' : '-'}${Math.floor(Math.abs(quarterHours) / 4)}:${String((Math.abs(quarterHours) % 4) * 15).padStart(2, '0')}`,
+        );
         const parsed = parseTimeSlot(written.toISO({ suppressMilliseconds: true })!, serviceZone);
         const local = moment.setZone(serviceZone);
         if (local.minute === 0) {
@@ -75,15 +98,25 @@ describe('parseTimeSlot', () => {
 
   it('finds half-hour zones off the hour for UTC instants on the hour', () => {
     expect(parseTimeSlot('2031-01-01T10:00:00Z', 'Asia/Kolkata')).toEqual({ ok: true, wholeHour: false });
-    expect(parseTimeSlot('2031-01-01T04:30:00Z', 'Asia/Kolkata')).toEqual({ ok: true, wholeHour: true, slot: { date: '2031-01-01', hour: 10 } });
+    expect(parseTimeSlot('2031-01-01T04:30:00Z', 'Asia/Kolkata')).toEqual({
+      ok: true,
+      wholeHour: true,
+      slot: { date: '2031-01-01', hour: 10 },
+    });
   });
 
-  it.each(['', 'soon', '2031-01-01', '2031-13-01 10:00:00', '2031-02-30 10:00:00', '2031-01-01 24:00:00', '2031-01-01 10:60:00', '2031-01-01T10:00:00+25:00'])(
-    'refuses the unreadable %j',
-    (value) => {
-      expect(parseTimeSlot(value, 'UTC')).toEqual({ ok: false, reason: 'format' });
-    },
-  );
+  it.each([
+    '',
+    'soon',
+    '2031-01-01',
+    '2031-13-01 10:00:00',
+    '2031-02-30 10:00:00',
+    '2031-01-01 24:00:00',
+    '2031-01-01 10:60:00',
+    '2031-01-01T10:00:00+25:00',
+  ])('refuses the unreadable %j', (value) => {
+    expect(parseTimeSlot(value, 'UTC')).toEqual({ ok: false, reason: 'format' });
+  });
 
   it.each([
     ['anything before it', 'x2031-01-01 10:00:00'],
@@ -154,14 +187,24 @@ describe('slots and the clock', () => {
 
 describe('the first slot that has not begun', () => {
   it.each([
-    ['exactly on the hour, the next hour (the current one has begun, as booking sees it)', '2031-01-01T12:00:00.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
+    [
+      'exactly on the hour, the next hour (the current one has begun, as booking sees it)',
+      '2031-01-01T12:00:00.000Z',
+      'UTC',
+      { date: '2031-01-01', hour: 13 },
+    ],
     ['a millisecond before the hour, that hour', '2031-01-01T11:59:59.999Z', 'UTC', { date: '2031-01-01', hour: 12 }],
     ['a millisecond into the hour, the next hour', '2031-01-01T12:00:00.001Z', 'UTC', { date: '2031-01-01', hour: 13 }],
     ['a second into the hour, the next hour', '2031-01-01T12:00:01.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
     ['a quarter into the hour, the next hour', '2031-01-01T12:15:00.000Z', 'UTC', { date: '2031-01-01', hour: 13 }],
-    ['in the last hour of a day, the next day\'s first', '2031-01-01T23:59:59.999Z', 'UTC', { date: '2031-01-02', hour: 0 }],
-    ['on the zone\'s wall clock', '2031-01-01T04:15:00.000Z', 'Asia/Kolkata', { date: '2031-01-01', hour: 10 }],
-    ['before a 30-minute spring-forward, the hour that starts at the shift', '2031-10-04T15:15:00.000Z', 'Australia/Lord_Howe', { date: '2031-10-05', hour: 2 }],
+    ["in the last hour of a day, the next day's first", '2031-01-01T23:59:59.999Z', 'UTC', { date: '2031-01-02', hour: 0 }],
+    ["on the zone's wall clock", '2031-01-01T04:15:00.000Z', 'Asia/Kolkata', { date: '2031-01-01', hour: 10 }],
+    [
+      'before a 30-minute spring-forward, the hour that starts at the shift',
+      '2031-10-04T15:15:00.000Z',
+      'Australia/Lord_Howe',
+      { date: '2031-10-05', hour: 2 },
+    ],
   ])('is, %s', (_, at, zone, slot) => {
     expect(firstUnbegunSlot(zone, new Date(at))).toEqual(slot);
   });

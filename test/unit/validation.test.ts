@@ -67,12 +67,16 @@ describe('password policy', () => {
     expect(passwordProblems(password, user)).toEqual([]);
   });
 
-  it('refuses the email\'s local part, in any case', () => {
-    expect(passwordProblems('AnnaBelle', { username: 'someone', email: 'annabelle@example.com' })).toEqual(['The password is too similar to the email address.']);
+  it("refuses the email's local part, in any case", () => {
+    expect(passwordProblems('AnnaBelle', { username: 'someone', email: 'annabelle@example.com' })).toEqual([
+      'The password is too similar to the email address.',
+    ]);
   });
 
-  it('refuses the email\'s local part when the email is stored in capitals', () => {
-    expect(passwordProblems('annabelle', { username: 'someone', email: 'AnnaBelle@Example.com' })).toEqual(['The password is too similar to the email address.']);
+  it("refuses the email's local part when the email is stored in capitals", () => {
+    expect(passwordProblems('annabelle', { username: 'someone', email: 'AnnaBelle@Example.com' })).toEqual([
+      'The password is too similar to the email address.',
+    ]);
   });
 
   it('refuses over 72 bytes even under 72 characters', () => {
