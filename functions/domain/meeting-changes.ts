@@ -4,9 +4,18 @@
  */
 import * as z from 'zod/mini';
 import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages, ValidationFailed } from './errors';
-import { DESCRIPTION_MAX, type Meeting, MAX_PARTICIPANTS, readTimeSlot, requireFuture, resolveParticipants, TITLE_MAX } from './meetings';
-import { type InvitationLimits, spendInvitations } from './invitations';
-import type { AttemptLimiter, MeetingStore, UserStore } from './ports';
+import { spendInvitations } from './invitations';
+import {
+  DESCRIPTION_MAX,
+  type Meeting,
+  type MeetingDeps,
+  MAX_PARTICIPANTS,
+  readTimeSlot,
+  requireFuture,
+  resolveParticipants,
+  TITLE_MAX,
+} from './meetings';
+import type { MeetingStore } from './ports';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
 import { emailList, messages, text, tryParseFields, typeMessage } from './validation';
@@ -44,19 +53,7 @@ export async function readMeeting(meetingId: string, deps: { meetings: MeetingSt
  * 5. Write it in ONE transaction that frees the hours no longer held, takes the new ones
  *    under the booking conditions, and applies only to the version read in step 1.
  */
-export async function changeMeeting(
-  meetingId: string,
-  body: unknown,
-  deps: {
-    meetings: MeetingStore;
-    users: UserStore;
-    caller: PublicUser;
-    zone: string;
-    now: Date;
-    partial: boolean;
-    invitations?: { limiter: AttemptLimiter; limits: InvitationLimits };
-  },
-): Promise<Meeting> {
+export async function changeMeeting(meetingId: string, body: unknown, deps: MeetingDeps & { partial: boolean }): Promise<Meeting> {
   const parsed = tryParseFields(deps.partial ? z.partial(changeSchema) : changeSchema, body);
   const emails = parsed instanceof ValidationFailed ? undefined : parsed.value.participants;
   // Stryker disable next-line BooleanLiteral: equivalent: without a participants list the lookup's result is never read

@@ -82,6 +82,17 @@ export async function resolveParticipants(organiser: PublicUser, emails: readonl
   return participants;
 }
 
+/** What booking and changing a meeting work with. */
+export interface MeetingDeps {
+  meetings: MeetingStore;
+  users: UserStore;
+  caller: PublicUser;
+  zone: string;
+  now: Date;
+  /** The caller's budget for meetings and invited guests. @default unlimited */
+  invitations?: { limiter: AttemptLimiter; limits: InvitationLimits };
+}
+
 /**
  * Books a meeting organised by the caller.
  * 1. Validate title, description, participants and the time slot (whole hour, future).
@@ -90,17 +101,7 @@ export async function resolveParticipants(organiser: PublicUser, emails: readonl
  * 3. Write the meeting and take every participant's hour in ONE transaction: it fails,
  *    writing nothing, if anyone has blocked the hour or holds another meeting in it.
  */
-export async function bookMeeting(
-  body: unknown,
-  deps: {
-    meetings: MeetingStore;
-    users: UserStore;
-    caller: PublicUser;
-    zone: string;
-    now: Date;
-    invitations?: { limiter: AttemptLimiter; limits: InvitationLimits };
-  },
-): Promise<Meeting> {
+export async function bookMeeting(body: unknown, deps: MeetingDeps): Promise<Meeting> {
   const input = parseFields(newMeetingSchema, body);
   const slot = readTimeSlot(input.time_slot, deps.zone, deps.now);
   requireFuture(slot, deps.zone, deps.now);

@@ -4,18 +4,9 @@ import { progressiveDelayMs } from '../../functions/domain/auth';
 import { services } from '../../functions/services';
 import { call, uniqueUser } from '../support/api';
 import { pinClock, setClock, unpinClock } from '../support/clock';
+import { useSettings } from '../support/settings';
 
-// Handlers read their limits when first loaded; each test file has its own modules.
-const saved = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, { LOGIN_ATTEMPTS_PER_USERNAME: '3', LOGIN_ATTEMPTS_PER_IP: '5', SIGNUPS_PER_IP: '2' });
-});
-afterAll(() => {
-  for (const name of ['LOGIN_ATTEMPTS_PER_USERNAME', 'LOGIN_ATTEMPTS_PER_IP', 'SIGNUPS_PER_IP']) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-});
+useSettings({ LOGIN_ATTEMPTS_PER_USERNAME: '3', LOGIN_ATTEMPTS_PER_IP: '5', SIGNUPS_PER_IP: '2' });
 
 // The budgets' windows are fixed and aligned to the epoch: 15 minutes for logins, an hour
 // for sign-ups. Each test pins the service clock one second into an hour, so its windows

@@ -1,15 +1,8 @@
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 import { pinClock, unpinClock } from '../support/clock';
+import { useSettings } from '../support/settings';
 
-// Handlers read their limits when first loaded; each test file has its own modules.
-const saved = { ...process.env };
-beforeAll(() => Object.assign(process.env, { MEETINGS_PER_HOUR: '3', GUEST_INVITES_PER_HOUR: '4' }));
-afterAll(() => {
-  for (const name of ['MEETINGS_PER_HOUR', 'GUEST_INVITES_PER_HOUR']) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-});
+useSettings({ MEETINGS_PER_HOUR: '3', GUEST_INVITES_PER_HOUR: '4' });
 // One second into an hour: the hourly windows are fresh and Retry-After exact.
 beforeEach(() => pinClock(`${new Date().getUTCFullYear() + 1}-06-15T10:00:01.000Z`));
 afterEach(unpinClock);

@@ -2,16 +2,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { services } from '../../functions/services';
 import { call, uniqueUser } from '../support/api';
 import { pinClock, setClock, unpinClock } from '../support/clock';
+import { useSettings } from '../support/settings';
 
-// Handlers read their settings when first loaded; each test file has its own modules.
-const saved = { ...process.env };
-beforeAll(() => Object.assign(process.env, { TOKEN_TTL_SECONDS: '3600', TOKENS_PER_USER: '3' }));
-afterAll(() => {
-  for (const name of ['TOKEN_TTL_SECONDS', 'TOKENS_PER_USER']) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-});
+useSettings({ TOKEN_TTL_SECONDS: '3600', TOKENS_PER_USER: '3' });
 const start = Date.parse(`${new Date().getUTCFullYear() + 1}-03-10T12:00:00.000Z`);
 const at = (seconds: number) => setClock(start + seconds * 1000);
 beforeEach(() => pinClock(start));
