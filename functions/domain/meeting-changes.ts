@@ -5,26 +5,14 @@
 import * as z from 'zod/mini';
 import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages, ValidationFailed } from './errors';
 import { spendInvitations } from './invitations';
-import {
-  DESCRIPTION_MAX,
-  type Meeting,
-  type MeetingDeps,
-  MAX_PARTICIPANTS,
-  readTimeSlot,
-  requireFuture,
-  resolveParticipants,
-  TITLE_MAX,
-} from './meetings';
+import { type Meeting, type MeetingDeps, meetingFields, readTimeSlot, requireFuture, resolveParticipants } from './meetings';
 import type { MeetingStore } from './ports';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
-import { emailList, messages, text, tryParseFields, typeMessage } from './validation';
+import { messages, tryParseFields } from './validation';
 
 const changeSchema = z.object({
-  title: text({ max: TITLE_MAX, trim: true }),
-  description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true, lines: true })),
-  time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
-  participants: emailList(MAX_PARTICIPANTS),
+  ...meetingFields,
   status: z.enum(['active', 'cancelled'], {
     error: (issue) => (issue.input === undefined ? messages.required : `"${String(issue.input)}" is not a valid choice.`),
   }),

@@ -27,12 +27,15 @@ export const timeSlotMessages = {
   outsideHorizon: `Time slots must fall between ${EARLIEST_DATE} and ${HORIZON_YEARS} years from today.`,
 } as const;
 
-const newMeetingSchema = z.object({
+/** A meeting's fields as a client writes them, for booking and for changes. */
+export const meetingFields = {
   title: text({ max: TITLE_MAX, trim: true }),
-  description: z.optional(z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true, lines: true }))),
+  description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true, lines: true })),
   time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
   participants: emailList(MAX_PARTICIPANTS),
-});
+};
+
+const newMeetingSchema = z.object({ ...meetingFields, description: z.optional(meetingFields.description) });
 
 /**
  * Reads a time slot in the service zone, or throws the contract's error: a field error
