@@ -87,12 +87,14 @@ describe('the login budgets', () => {
   it('count a failure against the username from anywhere, and a success not', async () => {
     const limiter = new RecordingLimiter();
     const users = await signedUp();
-    await expect(
+    await expectRejection(
       login(
         { ...loginBody, password: 'not the password' },
         { users, credentials: new MemoryCredentials(), hasher, now, sessionTtlSeconds: 60, tokens, limiter, limits, sourceIp: '192.0.2.7' },
       ),
-    ).rejects.toBeInstanceOf(InvalidCredentials);
+      InvalidCredentials,
+      'Credentials were not correct',
+    );
     await login(loginBody, {
       users,
       credentials: new MemoryCredentials(),

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig, readLocalConfig, readSetting, settings } from '../../functions/config';
+import { expectThrow } from './expect-error';
+
+/** Checks that `run` throws config.ts's ConfigError (a private class, known by its name) with exactly `message`. */
+function expectConfigError(run: () => unknown, message: string) {
+  expect(expectThrow(run, Error, message).name).toBe('ConfigError');
+}
 
 const minimal = { TABLE_NAME: 'calendar' };
 
@@ -56,7 +62,7 @@ describe('the configuration schema', () => {
   });
 
   it('refuses to start without a table, naming the variable', () => {
-    expect(() => readConfig({})).toThrow('Missing required environment variable TABLE_NAME');
+    expectConfigError(() => readConfig({}), 'Missing required environment variable TABLE_NAME');
   });
 
   it.each([
@@ -68,13 +74,16 @@ describe('the configuration schema', () => {
     ['TIME_ZONE', 'Mars/Olympus', 'Environment variable TIME_ZONE must be an IANA time zone name, got "Mars/Olympus"'],
     ['DYNAMODB_METRICS', 'yes', 'Environment variable DYNAMODB_METRICS must be 1 or 0, got "yes"'],
   ])('refuses %s=%s with a message naming it', (variable, value, message) => {
-    expect(() => readConfig({ ...minimal, [variable]: value })).toThrow(message);
+    expectConfigError(() => readConfig({ ...minimal, [variable]: value }), message);
   });
 
   it('reads the local runtime settings with their defaults', () => {
     expect(readLocalConfig({})).toEqual({ port: 3000, host: '127.0.0.1', dataDir: undefined });
     expect(readLocalConfig({ PORT: '0', HOST: '::1', DATA_DIR: '.data' })).toEqual({ port: 0, host: '::1', dataDir: '.data' });
-    expect(() => readLocalConfig({ PORT: '70000' })).toThrow('Environment variable PORT must be an integer from 0 to 65535, got "70000"');
+    expectConfigError(
+      () => readLocalConfig({ PORT: '70000' }),
+      'Environment variable PORT must be an integer from 0 to 65535, got "70000"',
+    );
   });
 
   it('reads one setting alone, for the stack and tools that need only it', () => {

@@ -2,6 +2,7 @@ import { ProvisionedThroughputExceededException, TransactionCanceledException } 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TemporarilyUnavailable, UnservableRequest } from '../../functions/domain/errors';
 import { Table } from '../../functions/store/table';
+import { expectRejection } from './expect-error';
 
 /** A table over a client whose every call fails with `error`; counts the calls. */
 function failingTable(error: () => Error) {
@@ -15,26 +16,30 @@ function failingTable(error: () => Error) {
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
 const conflicted = () =>
   new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] });
+const busy = 'The service is busy; nothing was changed. Retry shortly.';
+const unservable = 'This request cannot be served as asked; check its parameters.';
 const invalid = () => Object.assign(new Error('The provided key element does not match the schema'), { name: 'ValidationException' });
 
 describe('the table gateway', () => {
   it("turns a read still throttled after the SDK's retries into TemporarilyUnavailable, keeping the cause", async () => {
     const { table } = failingTable(throttled);
-    const error = await table.get({ pk: 'a', sk: 'b' }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(TemporarilyUnavailable);
-    expect((error as Error).cause).toBeInstanceOf(ProvisionedThroughputExceededException);
+    const error = await expectRejection(table.get({ pk: 'a', sk: 'b' }), TemporarilyUnavailable, busy);
+    expect(error.cause).toBeInstanceOf(ProvisionedThroughputExceededException);
   });
 
   it('retries a transaction cancelled by conflicts, reporting each retry, then answers TemporarilyUnavailable', async () => {
     const { table, calls, retried } = failingTable(conflicted);
-    await expect(table.transact([])).rejects.toBeInstanceOf(TemporarilyUnavailable);
+    await expectRejection(table.transact([]), TemporarilyUnavailable, busy);
     expect(calls()).toBe(5);
     expect(retried).toEqual([1, 2, 3, 4]);
   });
 
-  it('turns a request DynamoDB refuses as invalid into UnservableRequest, reads and writes alike', async () => {
-    await expect(failingTable(invalid).table.queryAll({ KeyConditionExpression: 'pk = :pk' })).rejects.toBeInstanceOf(UnservableRequest);
-    await expect(failingTable(invalid).table.transact([])).rejects.toBeInstanceOf(UnservableRequest);
+  it('turns a read DynamoDB refuses as invalid into UnservableRequest', async () => {
+    await expectRejection(failingTable(invalid).table.queryAll({ KeyConditionExpression: 'pk = :pk' }), UnservableRequest, unservable);
+  });
+
+  it('turns a write DynamoDB refuses as invalid into UnservableRequest', async () => {
+    await expectRejection(failingTable(invalid).table.transact([]), UnservableRequest, unservable);
   });
 
   it('passes any other failure on as it is', async () => {
