@@ -87,7 +87,7 @@ export async function blockSlots(
   const input = parseFields(blockSchema, body);
   if (input.date < today(deps.zone, deps.now)) throw new BusinessRuleViolation(ruleMessages.pastDate);
   const hours = [...new Set(input.blocked_slots)];
-  await deps.availability.blockHours(deps.caller.id, input.date, hours, deps.now);
+  await deps.availability.blockHours(publicUser(deps.caller), input.date, hours, deps.now);
   return describeDay(deps.caller, input.date, await deps.availability.getDay(deps.caller.id, input.date));
 }
 

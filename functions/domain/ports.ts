@@ -35,10 +35,11 @@ export interface DayState {
 export interface AvailabilityStore {
   getDay(userId: string, date: string): Promise<DayState>;
   /**
-   * Blocks the hours (keeping earlier blocks) in one atomic write. Throws
+   * Blocks the owner's hours (keeping earlier blocks) in one atomic write, which also
+   * records the owner and the day's blocked hours for its change event. Throws
    * HourAlreadyBooked, blocking nothing, when one of them holds an active meeting.
    */
-  blockHours(userId: string, date: string, hours: readonly number[], now: Date): Promise<void>;
+  blockHours(owner: PublicUser, date: string, hours: readonly number[], now: Date): Promise<void>;
 }
 
 /** Which of a user's meetings a listing shows: time slots from `from` to `to`, inclusive. */

@@ -1,8 +1,9 @@
 import { ulid } from 'ulid';
 import { HourAlreadyBooked } from '../domain/errors';
 import type { AvailabilityStore, DayState } from '../domain/ports';
+import type { PublicUser } from '../domain/users';
 import { failedConditions } from './cancellation';
-import { blockedHourItem, dayKey, dayPrefix, dayStateOf } from './items/day';
+import { blockedHourItem, dayPrefix, dayRecordUpdate, dayStateOf } from './items/day';
 import { userKey } from './items/user';
 import type { Table } from './table';
 
@@ -20,29 +21,20 @@ export class DynamoAvailabilityStore implements AvailabilityStore {
   }
 
   /**
-   * One transaction: the day's record (created once, modified always) and one item per
-   * hour, each put only if the hour is free or already blocked. An hour held by a meeting
-   * fails the condition and with it the whole transaction.
+   * One transaction: the day's record (created once; modified, owner, blocked hours and
+   * write counter on every write) and one item per hour, each put only if the hour is
+   * free or already blocked. An hour held by a meeting fails the condition and with it
+   * the whole transaction.
    */
-  async blockHours(userId: string, date: string, hours: readonly number[], now: Date): Promise<void> {
-    const stamp = now.toISOString();
+  async blockHours(owner: PublicUser, date: string, hours: readonly number[], now: Date): Promise<void> {
     const TableName = this.table.name;
     try {
       await this.table.transact([
-        {
-          Update: {
-            TableName,
-            Key: dayKey(userId, date),
-            UpdateExpression:
-              'SET #type = :type, userId = :userId, #date = :date, id = if_not_exists(id, :id), created = if_not_exists(created, :now), modified = :now',
-            ExpressionAttributeNames: { '#type': 'type', '#date': 'date' },
-            ExpressionAttributeValues: { ':type': 'day', ':userId': userId, ':date': date, ':id': ulid(now.getTime()), ':now': stamp },
-          },
-        },
+        { Update: { TableName, ...dayRecordUpdate(owner, date, hours, ulid(now.getTime()), now) } },
         ...hours.map((hour) => ({
           Put: {
             TableName,
-            Item: blockedHourItem(userId, date, hour),
+            Item: blockedHourItem(owner.id, date, hour),
             ConditionExpression: 'attribute_not_exists(pk) OR kind = :blocked',
             ExpressionAttributeValues: { ':blocked': 'blocked' },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,

@@ -1,6 +1,7 @@
 import { blockSlots, dateMessages, describeDay, getAvailability } from '../../functions/domain/availability';
 import { BusinessRuleViolation, ValidationFailed } from '../../functions/domain/errors';
 import type { AvailabilityStore, DayState } from '../../functions/domain/ports';
+import type { PublicUser } from '../../functions/domain/users';
 import { expectRejection } from './expect-error';
 import { MemoryUsers, person } from './fakes';
 
@@ -15,7 +16,8 @@ class MemoryAvailability implements AvailabilityStore {
   async getDay(userId: string, date: string): Promise<DayState> {
     return this.days.get(`${userId}#${date}`) ?? { slots: [] };
   }
-  async blockHours(userId: string, date: string, hours: readonly number[]) {
+  async blockHours(owner: PublicUser, date: string, hours: readonly number[]) {
+    const userId = owner.id;
     this.blocked.push({ userId, date, hours });
     const day = await this.getDay(userId, date);
     this.days.set(`${userId}#${date}`, { record, slots: [...day.slots, ...hours.map((hour) => ({ hour, kind: 'blocked' as const }))] });

@@ -1,7 +1,9 @@
 /**
  * A user's date: its record (`USER#<id>` / `DAY#<date>`: id, created, modified of the
- * date's availability) and one item per taken hour (`DAY#<date>#<HH>`), blocked or held
- * by a meeting. An hour item's existence is the lock that stops double-booking.
+ * date's availability, its owner, the hours blocked on it and a write counter) and one
+ * item per taken hour (`DAY#<date>#<HH>`), blocked or held by a meeting. An hour item's
+ * existence is the lock that stops double-booking; the record is what a change of the
+ * user's blocks is told from (`availability.changed`).
  */
 import type { DayState, TakenHour } from '../../domain/ports';
 import type { Meeting } from '../../domain/model';
@@ -36,6 +38,36 @@ export const meetingHourItem = (meeting: Meeting, participant: PublicUser) => ({
   date: meeting.slot.date,
   hour: meeting.slot.hour,
 });
+
+/**
+ * The Update of the day record in the block_slots transaction: id and created are set
+ * once; the owner and `modified` on every write; `blockedHours` (a number set) gains the
+ * hours by union, as blocks add to the ones already there; `version` counts the writes,
+ * so that each one has its own number, concurrent ones included.
+ */
+export function dayRecordUpdate(owner: PublicUser, date: string, hours: readonly number[], newId: string, now: Date) {
+  const addHours = hours.length > 0;
+  return {
+    Key: dayKey(owner.id, date),
+    UpdateExpression:
+      'SET #type = :type, userId = :userId, username = :username, email = :email, #date = :date, ' +
+      'id = if_not_exists(id, :id), created = if_not_exists(created, :now), modified = :now ' +
+      `ADD #version :one${addHours ? ', blockedHours :hours' : ''}`,
+    ExpressionAttributeNames: { '#type': 'type', '#date': 'date', '#version': 'version' },
+    ExpressionAttributeValues: {
+      ':type': 'day',
+      ':userId': owner.id,
+      ':username': owner.username,
+      ':email': owner.email,
+      ':date': date,
+      ':id': newId,
+      ':now': now.toISOString(),
+      ':one': 1,
+      // The document client writes a Set of numbers as a DynamoDB number set (never empty).
+      ...(addHours ? { ':hours': new Set(hours) } : {}),
+    },
+  };
+}
 
 /** The day's state from the items of its one query. */
 export function dayStateOf(items: readonly StoredItem[]): DayState {
