@@ -1,5 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { eventOf } from '../../functions/domain/events';
 import { services } from '../../functions/services';
+import { readImage } from '../../functions/store/change-images';
 import { dayKey } from '../../functions/store/items/day';
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
@@ -39,6 +41,32 @@ describe('the day record carries what availability.changed tells', () => {
     const shown = await call('GET', `/api/user/get_available_slots/?date=${date}`, { headers: me.auth });
     expect(shown.body.response.blocked_slots).toEqual([3, 5, 6, 10, 11, 20]);
     expect(await integrityOf({ userIds: [me.user.id] })).toEqual([]);
+  });
+
+  it('maps, as a stream image, to its availability.changed event', async () => {
+    const me = await signedInUser('dayevent');
+    const date = freshDate();
+    await block(me, date, [9]);
+    const before = await dayRecord(me, date);
+    await block(me, date, [14, 9]);
+    const after = await dayRecord(me, date);
+
+    const inserted = eventOf({ eventName: 'INSERT', sequenceNumber: '1', newImage: before }, readImage);
+    const modified = eventOf({ eventName: 'MODIFY', sequenceNumber: '2', oldImage: before, newImage: after }, readImage);
+    expect(inserted).toEqual({
+      id: `${me.user.id}:${date}:1`,
+      type: 'availability.changed',
+      timestamp: before.modified,
+      version: '1',
+      data: { user: me.user, date, blocked_slots: [9] },
+    });
+    expect(modified).toEqual({
+      id: `${me.user.id}:${date}:2`,
+      type: 'availability.changed',
+      timestamp: after.modified,
+      version: '1',
+      data: { user: me.user, date, blocked_slots: [9, 14] },
+    });
   });
 
   it('is not written when a blocked hour holds a meeting', async () => {

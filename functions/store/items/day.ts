@@ -5,6 +5,7 @@
  * existence is the lock that stops double-booking; the record is what a change of the
  * user's blocks is told from (`availability.changed`).
  */
+import type { DayRecordImage } from '../../domain/events';
 import type { DayState, TakenHour } from '../../domain/ports';
 import type { Meeting } from '../../domain/model';
 import type { PublicUser } from '../../domain/users';
@@ -66,6 +67,23 @@ export function dayRecordUpdate(owner: PublicUser, date: string, hours: readonly
       // The document client writes a Set of numbers as a DynamoDB number set (never empty).
       ...(addHours ? { ':hours': new Set(hours) } : {}),
     },
+  };
+}
+
+/**
+ * The day record as a change of the user's blocks, from an item or a stream image;
+ * undefined for a record written before it carried its owner, hours and counter.
+ */
+export function dayRecordOf(item: StoredItem): DayRecordImage | undefined {
+  const { userId, username, email, date, blockedHours, version, modified } = item;
+  if (typeof username !== 'string' || typeof email !== 'string' || version === undefined || modified === undefined) return undefined;
+  const hours = blockedHours instanceof Set || Array.isArray(blockedHours) ? [...(blockedHours as Iterable<unknown>)] : [];
+  return {
+    owner: { id: String(userId), username, email },
+    date: String(date),
+    blockedHours: hours.map(Number),
+    version: Number(version),
+    modified: String(modified),
   };
 }
 
