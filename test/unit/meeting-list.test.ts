@@ -243,3 +243,33 @@ describe('numbered pages', () => {
     expect(answer.next).toBe(`${base}?to=2030-12-31&page=3`);
   });
 });
+
+describe('how deep a listing may be read by position', () => {
+  it('reads page 10000', async () => {
+    const { store } = await list({ page: '10000' }, new ListingStore(200_000));
+    expect(store.requests).toEqual([{ kind: 'offset', offset: 99_990, limit: 10 }]);
+  });
+
+  it('refuses page 10001', async () => {
+    const error = await expectRejection(
+      list({ page: '10001' }, new ListingStore(200_000)),
+      ValidationFailed,
+      'page: Ensure this value is less than or equal to 10000.',
+    );
+    expect(error.fields).toEqual({ page: ['Ensure this value is less than or equal to 10000.'] });
+  });
+
+  it('reads offset 100000', async () => {
+    const { store } = await list({ offset: '100000' }, new ListingStore(0));
+    expect(store.requests).toEqual([{ kind: 'offset', offset: 100_000, limit: 10 }]);
+  });
+
+  it('refuses offset 100001', async () => {
+    const error = await expectRejection(
+      list({ offset: '100001' }, new ListingStore(0)),
+      ValidationFailed,
+      'offset: Ensure this value is less than or equal to 100000.',
+    );
+    expect(error.fields).toEqual({ offset: ['Ensure this value is less than or equal to 100000.'] });
+  });
+});
