@@ -65,6 +65,7 @@ export function authenticatedRoute(
   handle: (request: AuthenticatedRequest) => Promise<ApiResult>,
 ) {
   return chain(options, authentication(auth), (event, context) => {
+    // Stryker disable next-line StringLiteral: equivalent: unreachable, the authentication middleware sets a principal or throws
     if (!event.principal) throw new Error('authentication middleware did not run');
     return handle({ event, context, body: event.jsonBody ?? {}, principal: event.principal });
   });
