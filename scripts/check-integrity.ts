@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSetting } from '../functions/config';
 import { createClients } from '../functions/store/client';
-import { integrityProblems, readTable } from '../functions/store/integrity';
+import { integrityProblems } from '../functions/store/integrity';
+import { readTable } from '../local/table-scan';
 
 async function main(): Promise<void> {
   const tableName = process.env.TABLE_NAME || 'calendar';

@@ -1,41 +1,15 @@
 /**
- * The table's invariants, checked from its items. Used by `npm run check-integrity` and
- * after every race and fault test. Reading the whole table is a Scan: an operator's tool,
- * never a path of the service.
+ * The table's invariants, checked from its items (pure: the items are read by the
+ * operator's tool, `local/table-scan.ts`, never by a path of the service). Used by
+ * `npm run check-integrity` and after every race and fault test.
  */
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicUser } from '../domain/users';
 import { hourKey } from './items/day';
 import { emailGuardKey } from './items/email-guard';
 import { memberIndex } from './items/meeting';
 import { usernameGuardKey } from './items/username-guard';
 
-type Item = Record<string, unknown> & { pk: string; sk: string };
-
-/** Every item of the table, read in parallel segments. */
-export async function readTable(client: DynamoDBDocumentClient, tableName: string, segments = 4): Promise<Item[]> {
-  const parts = await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      const items: Item[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            Segment: segment,
-            TotalSegments: segments,
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...((page.Items ?? []) as Item[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return items;
-    }),
-  );
-  return parts.flat();
-}
+export type Item = Record<string, unknown> & { pk: string; sk: string };
 
 /**
  * What is wrong among `items`; empty when every invariant holds. With `userIds`, only the

@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { services } from '../../functions/services';
-import { integrityProblems, readTable } from '../../functions/store/integrity';
+import { integrityProblems } from '../../functions/store/integrity';
+import { readTable } from '../../local/table-scan';
 import { localClient } from '../../local/table';
 
 /**
