@@ -3,7 +3,7 @@
  * rules: arrows point down only. Runs in `npm test` (`npm run deps`).
  */
 const handlers = '^functions/[^/]+\\.ts$';
-const root = '^functions/(services|password-hasher|idempotency-store)\\.ts$';
+const root = '^functions/(services|password-hasher|idempotency-store|integrations/publish-events)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -45,6 +45,14 @@ module.exports = {
       severity: 'error',
       from: { path: handlers, pathNot: [root, '^functions/(config|routes)\\.ts$'] },
       to: { path: '^functions/store/' },
+    },
+    {
+      name: 'integrations-beside-handlers',
+      comment:
+        'Event-driven entry points (functions/integrations/) sit beside the handlers: domain, store and http never import them, nor do handlers.',
+      severity: 'error',
+      from: { path: ['^functions/(domain|store|http)/', handlers] },
+      to: { path: '^functions/integrations/' },
     },
     {
       name: 'no-bench-or-test-in-production',

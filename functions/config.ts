@@ -117,6 +117,13 @@ export const settings = {
     '',
     text,
   ),
+  eventBusName: setting('EVENT_BUS_NAME', 'the EventBridge bus domain events are published on (set by the stack in AWS)', '', text),
+  eventsFile: setting(
+    'EVENTS_FILE',
+    'local runtime: a file to which every domain event published on the in-process bus is appended, one JSON body per line',
+    '',
+    text,
+  ),
   dataDir: setting('DATA_DIR', 'folder where DynamoDB Local keeps its data between runs (in memory when empty)', '', text),
 } as const;
 

@@ -6,14 +6,18 @@
  * Settings: the environment, read through the one schema in `functions/config.ts`.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { streamPublisher } from '../functions/integrations/stream-publisher';
 import { readLocalConfig, readSetting } from '../functions/config';
 import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
+import { appendToFile, InProcessBus } from './event-bus';
 import { createApiServer } from './server';
+import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { ensureTable, localClient } from './table';
 
 async function main(): Promise<void> {
   const { port, host, dataDir } = readLocalConfig(process.env);
+  const eventsFile = readSetting('eventsFile', process.env);
   process.env.TABLE_NAME ||= 'calendar';
   process.env.AWS_REGION ||= 'us-east-1';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
   let database: RunningDynamoDb | undefined;
+  let poller: StreamPoller | undefined = undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
     const directory = dataDir ? resolve(dataDir) : undefined;
     if (directory) mkdirSync(directory, { recursive: true });
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     stopping = true;
     server.close();
     server.closeAllConnections();
+    await poller?.stop();
     await database?.stop();
     process.exit(code);
   };
@@ -54,7 +60,19 @@ async function main(): Promise<void> {
     }
   });
 
-  await ensureTable(localClient(process.env.DYNAMODB_ENDPOINT), process.env.TABLE_NAME);
+  const client = localClient(process.env.DYNAMODB_ENDPOINT);
+  await ensureTable(client, process.env.TABLE_NAME);
+
+  // Domain events: the table's stream -> the same publisher as in AWS -> the in-process bus.
+  const bus = new InProcessBus();
+  if (eventsFile) bus.subscribe(appendToFile(resolve(eventsFile)));
+  poller = startStreamPoller({
+    client,
+    tableName: process.env.TABLE_NAME,
+    handle: streamPublisher(bus),
+    ...(dataDir ? { positionFile: join(resolve(dataDir), 'stream-position.json') } : {}),
+  });
+
   server.on('error', (error) => {
     console.error(`Cannot serve on ${host}:${port}: ${error.message}`);
     void stop(1);
