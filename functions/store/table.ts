@@ -107,9 +107,15 @@ export class Table {
     });
   }
 
-  /** One transaction, retried while it fails for transient reasons. */
-  async transact(items: readonly TransactItem[]): Promise<void> {
-    await read(() => withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: [...items] })), this.retry));
+  /**
+   * One transaction, retried while it fails for transient reasons. With a client request
+   * token, a retry after a lost answer is recognised by DynamoDB as the same transaction
+   * (within ten minutes) and not applied twice: for writes that cannot recognise their own
+   * earlier success from the items, such as counters.
+   */
+  async transact(items: readonly TransactItem[], options: { clientRequestToken?: string } = {}): Promise<void> {
+    const input = { TransactItems: [...items], ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}) };
+    await read(() => withRetries(() => this.client.send(new TransactWriteCommand(input)), this.retry));
   }
 
   /** One Update, retried while it fails for transient reasons. */

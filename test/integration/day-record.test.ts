@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { eventOf } from '../../functions/domain/events';
 import { services } from '../../functions/services';
 import { readImage } from '../../functions/store/change-images';
@@ -82,5 +82,30 @@ describe('the day record carries what availability.changed tells', () => {
     const record = await dayRecord(me, date);
     expect(record.blockedHours).toEqual(new Set([8]));
     expect(record.version).toBe(1);
+  });
+
+  it('counts a block once when the answer to its applied write was lost and the write was retried', async () => {
+    const me = await signedInUser('daylost');
+    const date = freshDate();
+    const client = services().documentClient;
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let lost = 1;
+    const writesDay = (command: unknown) =>
+      command instanceof TransactWriteCommand && (command.input.TransactItems ?? []).some((item) => item.Update?.Key?.sk === `DAY#${date}`);
+    jest
+      .spyOn(client, 'send')
+      .mockImplementation(((command: unknown) =>
+        writesDay(command) && lost-- > 0
+          ? send(command).then(() => Promise.reject(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })))
+          : send(command)) as never);
+    try {
+      expect((await block(me, date, [10])).status).toBe(200);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    // One write, so one version and one availability.changed: the retry was recognised as the same write.
+    const record = await dayRecord(me, date);
+    expect(record.version).toBe(1);
+    expect(record.blockedHours).toEqual(new Set([10]));
   });
 });
