@@ -12,6 +12,7 @@ import { fallbackRoute, routes } from '../functions/routes';
 import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
 import { corsPolicy } from './cors-policy';
+import { EventPublishing } from './event-publishing';
 
 /** The route table's path as an API Gateway route path: no trailing slash. */
 export function gatewayPath(path: string): string {
@@ -36,12 +37,15 @@ export interface CalendarStackProps extends StackProps {
 /**
  * The service: one DynamoDB table, one HTTP API, and one function per entry of the
  * route table (plus the fallback behind `$default`), each allowed only the table access
- * its entry declares.
+ * its entry declares; the table's changes are published as domain events on an
+ * EventBridge bus (`EventPublishing`).
  */
 export class CalendarStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
   readonly functions: Record<string, ApiFunction> = {};
+  /** The table's changes as domain events on the service's EventBridge bus. */
+  readonly events: EventPublishing;
   /** The service's alarms: add actions (an SNS topic, a pager) where it is deployed. */
   readonly alarms: Alarm[] = [];
 
@@ -139,8 +143,13 @@ export class CalendarStack extends Stack {
 
     this.addAlarms(stage, props.latencyAlarmMs ?? 1000);
 
+    this.events = new EventPublishing(this, 'Events', { table: this.table, functionsDir, credentialsProvider, timeZone: props.timeZone });
+    this.alarms.push(...this.events.alarms);
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url ?? this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'EventBusArn', { value: this.events.bus.eventBusArn });
   }
 
   /** 5xx rate, throttling (gateway, functions, table) and p99 latency. */

@@ -41,8 +41,8 @@ function dynamoActionsOf(name: string): string[] {
 }
 
 describe('the CDK stack', () => {
-  it('has exactly one function per route entry, plus the fallback', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+  it('has exactly one function per route entry, plus the fallback and the event publisher', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
   });
 
   it('wires every route of the table to its own function', () => {
@@ -58,7 +58,7 @@ describe('the CDK stack', () => {
     expect(routeKeys).toHaveLength(routes.reduce((count, route) => count + route.methods.length, 0) + 1);
   });
 
-  it('traces every function with X-Ray, and grants nothing else on every resource', () => {
+  it('traces every function with X-Ray, and grants nothing else on every resource but listing streams', () => {
     for (const [, fn] of resources('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     const wildcard = resources('AWS::IAM::Policy')
       .flatMap(
@@ -67,7 +67,8 @@ describe('the CDK stack', () => {
       .filter((statement) => statement.Resource === '*' || JSON.stringify(statement.Resource).includes('"*"'))
       .flatMap((statement) => [statement.Action].flat());
     expect(wildcard.length).toBeGreaterThan(0);
-    expect([...new Set(wildcard)].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    // dynamodb:ListStreams is the event publisher's (see events.test.ts).
+    expect([...new Set(wildcard)].sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
   it('builds every bundle for the runtime it runs on', () => {
@@ -192,13 +193,16 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('alarms on the 5xx rate, p99 latency, and throttling of the table and the functions', () => {
+  it('alarms on the 5xx rate, p99 latency, throttling of the table and the functions, and event publishing', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, alarm]) => String(alarm.Properties.AlarmDescription));
     expect(alarms).toEqual([
       expect.stringContaining('5xx'),
       expect.stringContaining('p99 latency'),
       expect.stringContaining('DynamoDB throttled'),
       ...['Fallback', ...routes.map((route) => route.name)].map((name) => `Lambda throttled invocations of ${name}`),
+      expect.stringContaining('Domain events published more than 60 s after their change'),
+      expect.stringContaining('given up on by the event publisher'),
+      expect.stringContaining('Event publisher failed'),
     ]);
   });
 

@@ -10,7 +10,7 @@ describe('cdk synth', () => {
   const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('synthesizes offline with one bundled function per route entry', () => {
+  it('synthesizes offline with one bundled function per route entry, the fallback and the event publisher', () => {
     const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], {
       encoding: 'utf8',
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' },
@@ -22,10 +22,10 @@ describe('cdk synth', () => {
     const functions = Object.values(template.Resources as Record<string, { Type: string }>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(routes.length + 1);
+    expect(functions).toHaveLength(routes.length + 2);
 
     const bundles = readdirSync(out).filter((name) => name.startsWith('asset.') && statSync(join(out, name)).isDirectory());
-    expect(bundles.length).toBe(routes.length + 1);
+    expect(bundles.length).toBe(routes.length + 2);
     for (const bundle of bundles) expect(readdirSync(join(out, bundle))).toContain('index.mjs');
 
     // Each bundle loads in a fresh Node process and exports its handler, as Lambda needs.
@@ -37,7 +37,11 @@ describe('cdk synth', () => {
           '-e',
           `const m = await import(${JSON.stringify(join(out, bundle, 'index.mjs'))}); console.log(typeof m.handler);`,
         ],
-        { encoding: 'utf8', env: { ...process.env, TABLE_NAME: 'calendar', AWS_REGION: 'us-east-1' }, timeout: 30_000 },
+        {
+          encoding: 'utf8',
+          env: { ...process.env, TABLE_NAME: 'calendar', EVENT_BUS_NAME: 'calendar-events', AWS_REGION: 'us-east-1' },
+          timeout: 30_000,
+        },
       );
       expect({ bundle, stdout: load.stdout.trim(), stderr: load.status === 0 ? '' : load.stderr }).toEqual({
         bundle,

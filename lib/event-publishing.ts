@@ -1,0 +1,164 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../functions/integrations/eventbridge-transport';
+import type { ItemType } from '../functions/store/items/item';
+import { ApiFunction } from './api-function';
+
+/**
+ * The item kinds whose committed changes become domain events (`store/change-images.ts`
+ * reads only these); every other change of the table is filtered out before Lambda runs.
+ */
+export const EVENT_ITEM_TYPES: readonly ItemType[] = ['meeting', 'day'];
+
+export interface EventPublishingProps {
+  /** The service's table; it must have a stream with new and old images. */
+  table: ITable;
+  /** Directory holding the handler modules. */
+  functionsDir: string;
+  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
+  credentialsProvider: string;
+  /** IANA zone of the service. @default 'UTC' */
+  timeZone?: string;
+  /** Name of the event bus. @default `<stack name>-events` */
+  eventBusName?: string;
+  /**
+   * How long the archive keeps published events for replay. @default Duration.days(365)
+   */
+  archiveRetention?: Duration;
+  /** Oldest unpublished change, in seconds, tolerated before the iterator-age alarm fires. @default 60 */
+  iteratorAgeAlarmSeconds?: number;
+}
+
+/**
+ * Domain events leave the service here: the table's stream feeds one publisher function
+ * (only the changes of meetings and day records reach it), which puts each change's event
+ * on a dedicated EventBridge bus, in the stream's order. Every event on the bus is archived
+ * so that it can be replayed. A batch the publisher cannot get through is retried, split
+ * in halves to isolate the failing change, and finally recorded on the failure queue;
+ * alarms tell when publishing falls behind, fails, or gives up on a change.
+ */
+export class EventPublishing extends Construct {
+  readonly bus: EventBus;
+  readonly archive: Archive;
+  readonly publisher: ApiFunction;
+  /** Where the stream's event source records the batches it gave up on (their stream positions, not their records). */
+  readonly failureQueue: Queue;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: EventPublishingProps) {
+    super(scope, id);
+    const { table } = props;
+    if (!table.tableStreamArn) throw new Error('EventPublishing needs a table with a stream');
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? `${Stack.of(this).stackName}-events` });
+    // A year of events: an integration added later, or one that was down or mishandled
+    // events, can have what it missed replayed, over the same horizon as the calendar
+    // feeds (a year ahead). The table's stream keeps changes for 24 hours only.
+    this.archive = this.bus.archive('Archive', {
+      description: 'Every domain event of the calendar service, for replay',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: props.archiveRetention ?? Duration.days(365),
+    });
+
+    this.failureQueue = new Queue(this, 'FailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // The queue is itself the end of the line: what lands here is investigated by an operator.
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the on-failure destination (a dead-letter queue) of the table stream's event source mapping, which cdk-nag does not recognise as one.",
+    });
+
+    this.publisher = new ApiFunction(this, 'Publisher', {
+      functionsDir: props.functionsDir,
+      credentialsProvider: props.credentialsProvider,
+      handlerModule: 'integrations/publish-events',
+      timeZone: props.timeZone,
+      // A batch of 100 changes, each event retried with backoff by the publisher.
+      timeout: Duration.seconds(60),
+    });
+    const fn = this.publisher.function;
+    fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+    this.bus.grantPutEventsTo(fn);
+
+    fn.addEventSource(
+      new DynamoEventSource(table, {
+        // Nothing already in the stream when the mapping is created is skipped.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        // One batch at a time per shard: a meeting's events are published in the order of its changes.
+        parallelizationFactor: 1,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // Half the stream's 24-hour retention: a change given up on for its age is still in
+        // the stream for 12 more hours, where the failure message's sequence numbers find it.
+        maxRecordAge: Duration.hours(12),
+        onFailure: new SqsDlq(this.failureQueue),
+        // Only changes that can make an event invoke the function (REMOVE never makes one).
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { type: { S: FilterRule.or(...EVENT_ITEM_TYPES) } } },
+          }),
+        ],
+      }),
+    );
+
+    // Reading a stream needs dynamodb:ListStreams, which takes no resource ARN; the stream's
+    // own actions (DescribeStream, GetShardIterator, GetRecords) name the table's stream.
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams (needed by the stream event source) and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; every other statement names its resource.',
+      });
+    }
+
+    this.addAlarms(props.iteratorAgeAlarmSeconds ?? 60);
+  }
+
+  private addAlarms(iteratorAgeSeconds: number): void {
+    const fn = this.publisher.function;
+    const minute = Duration.minutes(1);
+    const fiveMinutes = Duration.minutes(5);
+    this.alarms.push(
+      new Alarm(this, 'IteratorAgeAlarm', {
+        alarmDescription: `Domain events published more than ${iteratorAgeSeconds} s after their change, for 5 minutes`,
+        metric: fn.metric('IteratorAge', { period: minute, statistic: 'Maximum' }),
+        threshold: iteratorAgeSeconds * 1000,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 5,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'FailureQueueAlarm', {
+        alarmDescription: 'Changes given up on by the event publisher: their events were not published',
+        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'PublisherErrorsAlarm', {
+        alarmDescription: 'Event publisher failed whole batches (they are retried, then bisected)',
+        metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}
