@@ -6,7 +6,7 @@ import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } f
 import type { AvailabilityStore, DayState, UserStore } from './ports';
 import { formatTimestamp, HOURS_OF_DAY, parseDate, today } from './time';
 import { type PublicUser, publicUser } from './users';
-import { messages, parseFields, typeMessage } from './validation';
+import { maxItems, messages, minItems, parseFields, typeMessage } from './validation';
 
 export const dateMessages = {
   format: 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.',
@@ -41,7 +41,7 @@ const blockSchema = z.object({
   date: dateField(),
   blocked_slots: z
     .array(hourField, { error: typeMessage(messages.list) })
-    .check(z.minLength(1, { error: messages.emptyList }), z.maxLength(24 * 4, { error: messages.maxItems(96) })),
+    .check(minItems(1, messages.emptyList), maxItems(24 * 4, messages.maxItems(96))),
 });
 
 const availabilityQuerySchema = z.object({

@@ -64,6 +64,24 @@ export function email() {
 }
 
 /**
+ * A check of a list's length that runs on lists only: anything else, a string above all,
+ * has a length too, but its one message is that a list was expected.
+ */
+function listLength<T>(holds: (length: number) => boolean, message: string) {
+  return z.refine<T[]>((list) => holds(list.length), { error: message, when: (payload) => Array.isArray(payload.value) });
+}
+
+/** At least `min` entries in a list. */
+export function minItems<T>(min: number, message: string) {
+  return listLength<T>((length) => length >= min, message);
+}
+
+/** At most `max` entries in a list. */
+export function maxItems<T>(max: number, message: string) {
+  return listLength<T>((length) => length <= max, message);
+}
+
+/**
  * A list of email strings naming at most `max` people (resolved to users later). Repeats
  * are folded later, so the list itself may hold up to twice as many entries.
  */
@@ -72,7 +90,7 @@ export function emailList(max: number) {
     .array(z.string({ error: messages.string }).check(z.trim(), z.maxLength(254, { error: messages.maxLength(254) })), {
       error: typeMessage(messages.list),
     })
-    .check(z.maxLength(max * 2, { error: messages.maxItems(max) }));
+    .check(maxItems(max * 2, messages.maxItems(max)));
 }
 
 /**
