@@ -24,8 +24,32 @@ export function parseDate(value: string): string | undefined {
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = utcDate(year, month, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+// `Date.UTC` and the `Date` and `TZDate` constructors read the years 0-99 as 1900-1999
+// (`0050-01-01` would become `1950-01-01`), so dates are not built with them directly.
+
+/** The UTC instant of a date and time, with out-of-range fields carried over as `Date` does. */
+function utcDate(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date;
+}
+
+/** 400 Gregorian years: the calendar repeats after them, weekdays and leap days included. */
+const GREGORIAN_CYCLE = { years: 400, ms: 146_097 * 86_400_000 };
+
+/**
+ * A wall-clock time in `zone`. A time of the years 0-99 is built 400 years later and moved
+ * back a cycle: no zone changed its offset before the 1800s, so both read the same.
+ */
+function zonedDate(zone: string, year: number, month: number, day: number, hour: number, minute = 0, second = 0): TZDate {
+  if (year >= 100) return new TZDate(year, month - 1, day, hour, minute, second, zone);
+  const later = new TZDate(year + GREGORIAN_CYCLE.years, month - 1, day, hour, minute, second, zone);
+  return new TZDate(later.getTime() - GREGORIAN_CYCLE.ms, zone);
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
@@ -90,10 +114,10 @@ export function parseTimeSlot(value: string, zone: string): TimeSlotParse {
   if (designator) {
     const offset = offsetMinutes(designator);
     if (Math.abs(offset) >= 24 * 60 || Number(designator.slice(-2)) > 59) return { ok: false, reason: 'format' };
-    const instant = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second) - offset * 60_000;
+    const instant = utcDate(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second).getTime() - offset * 60_000;
     local = new TZDate(instant, zone);
   } else {
-    local = new TZDate(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, zone);
+    local = zonedDate(zone, fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second);
     // A wall-clock time the zone skips comes back moved by the transition.
     const sameWallClock =
       dateOf(local) === `${year}-${month}-${day}` && local.getHours() === fields.hour && local.getMinutes() === fields.minute;
@@ -116,7 +140,7 @@ export function slotOf(formatted: string): Slot {
 /** The instant (epoch ms) the slot begins; for a repeated DST hour, its first occurrence. */
 export function slotStart(slot: Slot, zone: string): number {
   const [year, month, day] = slot.date.split('-').map(Number) as [number, number, number];
-  const resolved = new TZDate(year, month - 1, day, slot.hour, zone).getTime();
+  const resolved = zonedDate(zone, year, month, day, slot.hour).getTime();
   // A repeated wall-clock hour has two instants an hour apart, and which one the library
   // resolves to depends on the zone: take the earlier when it shows the same hour.
   const earlier = new TZDate(resolved - 3_600_000, zone);

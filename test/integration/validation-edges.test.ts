@@ -1,4 +1,8 @@
-/** Edges of field validation through the routes: a string where a list is expected, whatever its length. */
+/**
+ * Edges of field validation through the routes: a string where a list is expected, whatever
+ * its length, and dates of the years 0000-0099, which are dates like any other.
+ */
+import { timeSlotMessages } from '../../functions/domain/meetings';
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 
 const listMessage = 'Expected a list of items.';
@@ -34,5 +38,31 @@ describe('a string longer than the list limit where a list is expected', () => {
       body: { date: freshDate(), blocked_slots: longString },
     });
     expect([response.status, response.body]).toEqual([400, fieldError('blocked_slots', listMessage)]);
+  });
+});
+
+describe('a date of the years 0000-0099', () => {
+  it('shows its availability as that of any past date', async () => {
+    const [early, past] = await Promise.all(
+      ['0050-01-01', '2000-01-01'].map((date) => call('GET', `/api/user/get_available_slots/?date=${date}`, { headers: me.auth })),
+    );
+    expect(early?.status).toBe(200);
+    expect(early?.body).toEqual({ response: { ...past?.body.response, date: '0050-01-01' } });
+  });
+
+  it('may not have slots blocked, being past', async () => {
+    const response = await call('POST', '/api/user/block_slots/', { headers: me.auth, body: { date: '0050-01-01', blocked_slots: [10] } });
+    expect([response.status, response.body]).toEqual([400, { err_message: ["Slots can't be defined for past date"] }]);
+  });
+
+  it('is refused for a meeting as outside the bookable horizon, as 1969 is', async () => {
+    const [early, late] = await Promise.all(
+      ['0050-01-01 10:00:00', '1969-12-31 10:00:00'].map((time_slot) =>
+        call('POST', '/api/event/', { headers: me.auth, body: { ...meeting, time_slot } }),
+      ),
+    );
+    const outside = [400, fieldError('time_slot', timeSlotMessages.outsideHorizon)];
+    expect([early?.status, early?.body]).toEqual(outside);
+    expect([late?.status, late?.body]).toEqual(outside);
   });
 });
