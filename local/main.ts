@@ -6,6 +6,7 @@
  * Settings: the environment, read through the one schema in `functions/config.ts`.
  */
 import { mkdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { streamPublisher } from '../functions/integrations/stream-publisher';
 import { readLocalConfig, readSetting } from '../functions/config';
@@ -71,6 +72,14 @@ async function main(): Promise<void> {
     tableName: process.env.TABLE_NAME,
     handle: streamPublisher(bus),
     ...(dataDir ? { positionFile: join(resolve(dataDir), 'stream-position.json') } : {}),
+    // Like the failure queue in AWS: a change whose event was never accepted is kept (with DATA_DIR) and told.
+    onGiveUp: async (record) => {
+      const where = dataDir ? join(resolve(dataDir), 'failed-changes.jsonl') : undefined;
+      if (where) await appendFile(where, `${JSON.stringify(record)}\n`);
+      console.error(
+        `Domain events: gave up the change ${record.dynamodb?.SequenceNumber} of ${JSON.stringify(record.dynamodb?.Keys)}${where ? ` (kept in ${where})` : ''}`,
+      );
+    },
   });
 
   server.on('error', (error) => {

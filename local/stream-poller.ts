@@ -40,6 +40,14 @@ export interface StreamPollerOptions {
   idleMs?: number;
   /** Records per GetRecords. @default 100 (the event source mapping's default batch size) */
   batchSize?: number;
+  /**
+   * Readings of a record whose event is not accepted before it is given up, as the event
+   * source's bounded retries do in AWS: it is told to `onGiveUp` and the shard goes on,
+   * so that one bad change cannot hold back every later one. @default 10
+   */
+  maxAttempts?: number;
+  /** Told about a record given up (the local failure queue). @default console.error */
+  onGiveUp?(record: DynamoDBRecord): void | Promise<void>;
   /** Told about failures (the poller goes on after a backoff). @default console.error, once per distinct message */
   onError?(error: unknown): void;
 }
@@ -82,8 +90,15 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 
   let position: Position | undefined;
   const iterators = new Map<string, string>();
-  /** Shards that failed, and when they may be read again. */
-  const backoff = new Map<string, { until: number; delayMs: number }>();
+  /** Shards whose first record not done failed, when they may be read again, and how often it failed. */
+  const backoff = new Map<string, { until: number; delayMs: number; sequenceNumber: string; attempts: number }>();
+  const maxAttempts = options.maxAttempts ?? 10;
+  const onGiveUp =
+    options.onGiveUp ??
+    ((record: DynamoDBRecord) =>
+      console.error(
+        `Domain events: gave up the change ${record.dynamodb?.SequenceNumber} (${record.eventName} of ${JSON.stringify(record.dynamodb?.Keys)}) after ${maxAttempts} attempts`,
+      ));
   let stopping = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -140,7 +155,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
-  /** One GetRecords on a shard and its handling; answers how many records it read. */
+  /** One GetRecords on a shard and its handling; answers how many records it read (so 0: nothing new). */
   async function readShard(streamArn: string, shardId: string): Promise<number> {
     if (!position) return 0;
     let iterator = iterators.get(shardId);
@@ -164,20 +179,32 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
     const records = answer.Records ?? [];
     if (records.length > 0) {
-      const failed = await failuresOf(records.map((record) => lambdaRecordOf(record, streamArn)));
-      const firstFailed = records.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
-      const doneUpTo = firstFailed === -1 ? records.length : firstFailed;
+      const batch = records.map((record) => lambdaRecordOf(record, streamArn));
+      const failed = await failuresOf(batch);
+      const firstFailed = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+      let doneUpTo = firstFailed === -1 ? records.length : firstFailed;
+      if (firstFailed !== -1) {
+        const failedRecord = batch[firstFailed] as DynamoDBRecord;
+        const sequenceNumber = failedRecord.dynamodb?.SequenceNumber ?? '';
+        const previous = backoff.get(shardId);
+        const attempts = previous?.sequenceNumber === sequenceNumber ? previous.attempts + 1 : 1;
+        if (attempts >= maxAttempts) {
+          await onGiveUp(failedRecord);
+          doneUpTo = firstFailed + 1;
+          backoff.delete(shardId);
+        } else {
+          const delayMs = Math.min(5_000, (previous?.delayMs ?? 50) * 2);
+          backoff.set(shardId, { until: Date.now() + delayMs, delayMs, sequenceNumber, attempts });
+        }
+      } else backoff.delete(shardId);
       const last = records[doneUpTo - 1]?.dynamodb?.SequenceNumber;
       if (last) position.done[shardId] = last;
       if (firstFailed !== -1) {
-        // Read again from the first failure, after a backoff, as the event source does.
+        // Read again after the last record done, after a backoff, as the event source does.
         iterators.delete(shardId);
         await save();
-        const delayMs = Math.min(5_000, (backoff.get(shardId)?.delayMs ?? 50) * 2);
-        backoff.set(shardId, { until: Date.now() + delayMs, delayMs });
-        return doneUpTo;
+        return records.length;
       }
-      backoff.delete(shardId);
     }
     if (answer.NextShardIterator) iterators.set(shardId, answer.NextShardIterator);
     else {
