@@ -27,7 +27,7 @@ export interface LoadResult {
 
 export type Operation = (lane: number, iteration: number) => Promise<Sample>;
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

@@ -28,6 +28,7 @@ interface Results {
   date: string;
   machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   operations: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult; costPerMillion?: number }[];
+  eventLag?: { concurrency: number; lag: { events: number; p50: number; p99: number; max: number } }[];
   scaling: { table: string; user: string; operation: string; result: LoadResult }[];
   coldStarts: { bareNodeMs: number; functions: ColdStart[] };
   benchSeconds: number;
@@ -68,6 +69,16 @@ export function renderReport(results: Results): string {
       costPerMillion === undefined ? 'n/a' : `$${costPerMillion.toFixed(2)}`,
     ]),
   );
+  const lag = table(
+    ['booking load, conc.', 'events', 'p50 ms', 'p99 ms', 'max ms'],
+    (results.eventLag ?? []).map(({ concurrency, lag: figures }) => [
+      String(concurrency),
+      String(figures.events),
+      number(figures.p50, 1),
+      number(figures.p99, 1),
+      number(figures.max, 1),
+    ]),
+  );
   const scaling = table(
     ['table', 'user', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'DynamoDB calls', 'RRU'],
     results.scaling.map(({ table: size, user, operation, result }) => [
@@ -97,6 +108,10 @@ export function renderReport(results: Results): string {
     'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly):',
     '',
     operations,
+    '',
+    'Event lag under the booking load: commit (the event timestamp) to the event on the local bus (its line in EVENTS_FILE):',
+    '',
+    lag,
     '',
     'Scaling (concurrency 16):',
     '',

@@ -6,8 +6,9 @@
  * BENCH_SECONDS (default 4) sets each measurement's duration.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { ulid } from 'ulid';
 import type { Meeting } from '../functions/domain/meetings';
 import { services } from '../functions/services';
@@ -16,6 +17,7 @@ import { startLocalServer } from '../local/child-process';
 import { measureColdStarts } from './cold-start';
 import { floorOperation } from './floor';
 import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
+import { type EventLag, type EventLagWatch, watchEventLag } from './event-lag';
 import { type LoadResult, runLoad } from './load';
 import { costPerMillion, PRICES, printReport } from './report';
 
@@ -105,7 +107,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   let stop: (() => Promise<unknown>) | undefined;
   let baseUrl = process.env.BASE_URL;
+  let lagWatch: EventLagWatch | undefined;
   if (!baseUrl) {
+    const eventsFile = join(mkdtempSync(join(tmpdir(), 'calendar-bench-')), 'events.jsonl');
     progress('starting the local runtime');
     // The benchmark signs up and logs in far more than the brute-force guard allows one address.
     const server = await startLocalServer({
@@ -114,7 +118,9 @@ async function main(): Promise<void> {
       LOGIN_ATTEMPTS_PER_IP: '1000000',
       LOGIN_ATTEMPTS_PER_USERNAME: '1000000',
       SIGNUPS_PER_IP: '1000000',
+      EVENTS_FILE: eventsFile,
     });
+    lagWatch = watchEventLag(eventsFile);
     baseUrl = server.url;
     process.env.DYNAMODB_ENDPOINT = server.dynamoDbEndpoint;
     process.env.TABLE_NAME = 'calendar';
@@ -131,11 +137,14 @@ async function main(): Promise<void> {
     const lanes = await prepareLanes(api);
     let run = 0;
     const operations: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult }[] = [];
+    const eventLag: { concurrency: number; lag: EventLag }[] = [];
     for (const operation of OPERATIONS) {
       for (const concurrency of CONCURRENCY) {
         run += 1;
         progress(`${operation} at concurrency ${concurrency} over HTTP`);
+        if (operation === 'booking') lagWatch?.start();
         const http = await runLoad(httpOperation(api, lanes, operation, 100 + run * 120), concurrency, SECONDS);
+        if (operation === 'booking' && lagWatch) eventLag.push({ concurrency, lag: await lagWatch.stop() });
         let floor: LoadResult | undefined;
         if (direct) {
           progress(`${operation} at concurrency ${concurrency}, the floor`);
@@ -191,6 +200,7 @@ async function main(): Promise<void> {
         ...entry,
         costPerMillion: costPerMillion(entry.http),
       })),
+      eventLag,
       scaling,
       coldStarts,
       benchSeconds: (Date.now() - started) / 1000,
@@ -198,6 +208,7 @@ async function main(): Promise<void> {
     writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
     printReport(results);
   } finally {
+    lagWatch?.close();
     await stop?.();
   }
 }
