@@ -63,9 +63,10 @@ async function prepareLanes(api: Api): Promise<Lanes> {
     const answer = await api.send(
       'POST',
       '/api/event/',
-      { title: 'Movable', description: '', time_slot: laneSlot(5000 + lane * 10, 0), participants: guests.map((g) => g.email) },
+      { title: 'Movable', description: '', time_slot: laneSlot(3000 + lane * 10, 0), participants: guests.map((g) => g.email) },
       organiser!.token,
     );
+    if (answer.status !== 201) throw new Error(`could not book the movable meeting of lane ${lane}: ${answer.text}`);
     movable.push({ id: JSON.parse(answer.text).response.id as string, organiser: organiser! });
   }
   const watched = await api.account('watched');
@@ -123,6 +124,9 @@ async function main(): Promise<void> {
     lagWatch = watchEventLag(eventsFile);
     baseUrl = server.url;
     process.env.DYNAMODB_ENDPOINT = server.dynamoDbEndpoint;
+    // The engine keeps the server's database under the server's own key.
+    process.env.AWS_ACCESS_KEY_ID = server.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = server.accessKeyId;
     process.env.TABLE_NAME = 'calendar';
     stop = () => server.stop();
   }

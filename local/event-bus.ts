@@ -5,10 +5,11 @@
  * so the publisher sends it again (same id): at least once, as in AWS.
  */
 import { appendFile } from 'node:fs/promises';
-import type { DomainEvent } from '../functions/domain/events';
+import type { Publication } from '../functions/domain/events';
 import type { EntryOutcome, EventTransport } from '../functions/integrations/event-transport';
 
-export type EventListener = (event: DomainEvent) => void | Promise<void>;
+/** A subscriber: gets each event with the ids of the users it concerns. */
+export type EventListener = (publication: Publication) => void | Promise<void>;
 
 export class InProcessBus implements EventTransport {
   readonly maxEntries = 10;
@@ -20,12 +21,12 @@ export class InProcessBus implements EventTransport {
     return () => this.listeners.delete(listener);
   }
 
-  async send(events: readonly DomainEvent[]): Promise<EntryOutcome[]> {
+  async send(publications: readonly Publication[]): Promise<EntryOutcome[]> {
     const outcomes: EntryOutcome[] = [];
     // In order, one event at a time: subscribers see a meeting's events in commit order.
-    for (const event of events) {
+    for (const publication of publications) {
       try {
-        for (const listener of this.listeners) await listener(event);
+        for (const listener of this.listeners) await listener(publication);
         outcomes.push({ ok: true });
       } catch (error) {
         outcomes.push({ ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -37,5 +38,5 @@ export class InProcessBus implements EventTransport {
 
 /** A subscriber that appends each event's body to a file, one JSON per line. */
 export function appendToFile(path: string): EventListener {
-  return (event) => appendFile(path, `${JSON.stringify(event)}\n`);
+  return ({ event }) => appendFile(path, `${JSON.stringify(event)}\n`);
 }

@@ -5,6 +5,7 @@
  * image (it alone knows attribute names and type tags); this module decides what the
  * change means and builds the contract's body.
  */
+import { audienceOf } from './audience';
 import type { Meeting } from './model';
 import { describeMeeting } from './meetings';
 import { formatSlot } from './time';
@@ -116,10 +117,26 @@ export function eventsOf(records: readonly ChangeRecord[], read: ImageReader): D
 
 /** The event of one change record, if it makes one (see `eventsOf`). */
 export function eventOf(record: ChangeRecord, read: ImageReader): DomainEvent | undefined {
+  return publicationOf(record, read)?.event;
+}
+
+/** An event and the ids of the users it concerns (see `audience.ts`): what the publisher sends. */
+export interface Publication {
+  event: DomainEvent;
+  audience: string[];
+}
+
+/** The event of one change record with its audience, if the change makes an event. */
+export function publicationOf(record: ChangeRecord, read: ImageReader): Publication | undefined {
   if (record.eventName === 'REMOVE' || !record.newImage) return undefined;
   const after = read(record.newImage);
   if (!after) return undefined;
   const before = record.oldImage ? read(record.oldImage) : undefined;
+  const event = changeEvent(record, before, after);
+  return event && { event, audience: audienceOf(before, after) };
+}
+
+function changeEvent(record: ChangeRecord, before: ChangedEntity | undefined, after: ChangedEntity): DomainEvent | undefined {
   if (after.kind === 'day') return dayEvent(before?.kind === 'day' ? before.day : undefined, after.day);
   if (record.eventName === 'INSERT') return meetingEvent(undefined, after.meeting);
   if (before?.kind !== 'meeting') {

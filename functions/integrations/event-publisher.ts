@@ -7,7 +7,7 @@
  * so that the caller (the stream's batch) reports its change as not done and it is read
  * again later, under the same event id.
  */
-import type { DomainEvent } from '../domain/events';
+import type { DomainEvent, Publication } from '../domain/events';
 import type { EntryOutcome, EventTransport } from './event-transport';
 
 export interface PublishOptions {
@@ -20,7 +20,7 @@ export interface PublishOptions {
 }
 
 interface Pending {
-  event: DomainEvent;
+  publication: Publication;
   resolve(): void;
   reject(error: Error): void;
 }
@@ -51,10 +51,10 @@ export class EventPublisher {
   }
 
   /** Resolves when the transport has accepted the event. */
-  publish(event: DomainEvent): Promise<void> {
+  publish(publication: Publication): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.queue.length === 0) setImmediate(() => void this.flush());
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ publication, resolve, reject });
     });
   }
 
@@ -66,16 +66,16 @@ export class EventPublisher {
       const refused: { entry: Pending; error: string }[] = [];
       for (let start = 0; start < pending.length; start += this.transport.maxEntries) {
         const chunk = pending.slice(start, start + this.transport.maxEntries);
-        const outcomes = await this.send(chunk.map((entry) => entry.event));
+        const outcomes = await this.send(chunk.map((entry) => entry.publication));
         chunk.forEach((entry, index) => {
           const outcome = outcomes[index] ?? { ok: false, error: 'no answer for this entry' };
           if (outcome.ok) entry.resolve();
           else refused.push({ entry, error: outcome.error });
         });
       }
-      for (const { entry, error } of refused) this.options.onRefused?.(entry.event, error, attempt);
+      for (const { entry, error } of refused) this.options.onRefused?.(entry.publication.event, error, attempt);
       if (attempt >= this.attempts) {
-        for (const { entry, error } of refused) entry.reject(new EventPublishFailed(entry.event.id, error));
+        for (const { entry, error } of refused) entry.reject(new EventPublishFailed(entry.publication.event.id, error));
         return;
       }
       pending = refused.map(({ entry }) => entry);
@@ -83,12 +83,12 @@ export class EventPublisher {
     }
   }
 
-  private async send(events: DomainEvent[]): Promise<EntryOutcome[]> {
+  private async send(publications: Publication[]): Promise<EntryOutcome[]> {
     try {
-      return await this.transport.send(events);
+      return await this.transport.send(publications);
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return events.map(() => ({ ok: false, error: reason }));
+      return publications.map(() => ({ ok: false, error: reason }));
     }
   }
 }

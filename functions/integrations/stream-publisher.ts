@@ -7,7 +7,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { eventOf } from '../domain/events';
+import { publicationOf } from '../domain/events';
 import { changeRecordOf, readImage } from '../store/change-images';
 import { EventPublisher, type PublishOptions } from './event-publisher';
 import type { EventTransport } from './event-transport';
@@ -25,8 +25,8 @@ export interface StreamPublisherOptions extends PublishOptions {
 export function streamPublisher(transport: EventTransport, options: StreamPublisherOptions = {}): StreamBatchHandler {
   const publisher = new EventPublisher(transport, options);
   const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
-    const event = eventOf(changeRecordOf(record), readImage);
-    if (event) await publisher.publish(event);
+    const publication = publicationOf(changeRecordOf(record), readImage);
+    if (publication) await publisher.publish(publication);
   };
   return (event, context) =>
     processPartialResponse(event, publishRecord, new BatchProcessor(EventType.DynamoDBStreams), {

@@ -109,7 +109,7 @@ describe('the events published for real changes', () => {
 
   beforeAll(async () => {
     const bus = new InProcessBus();
-    bus.subscribe((event) => void events.push(event));
+    bus.subscribe(({ event }) => void events.push(event));
     poller = startStreamPoller({
       client: services().dynamoDb,
       tableName: process.env.TABLE_NAME!,

@@ -113,7 +113,7 @@ describe('domain events when delivery fails', () => {
       attempts: 2,
       // Each booking is refused three times before it is taken: more than one publish
       // round, so its record is also handed back by the poller and read again.
-      listener: (event) => {
+      listener: ({ event }) => {
         if (event.type !== 'meeting.booked') return;
         const refused = refusals.get(event.id) ?? 0;
         if (refused < 3) {
@@ -145,7 +145,7 @@ describe('domain events when delivery fails', () => {
     const first = await captureEvents({
       positionFile,
       attempts: 1,
-      listener: (event) => {
+      listener: ({ event }) => {
         if (event.type === 'meeting.booked' && event.data.meeting.organiser === organiser.user.email && taken++ > 0)
           throw new Error('down');
       },
@@ -177,7 +177,7 @@ describe('domain events when delivery fails', () => {
       attempts: 1,
       maxAttempts: 3,
       onGiveUp: (record) => void givenUp.push(record),
-      listener: (event) => {
+      listener: ({ event }) => {
         if (event.id === poison) throw new Error('never');
       },
     });

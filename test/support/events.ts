@@ -33,7 +33,7 @@ export async function captureEvents(
   const events: DomainEvent[] = [];
   const bus = new InProcessBus();
   if (options.listener) bus.subscribe(options.listener);
-  bus.subscribe((event) => void events.push(event));
+  bus.subscribe(({ event }) => void events.push(event));
   const poller = startStreamPoller({
     client: services().dynamoDb,
     tableName: process.env.TABLE_NAME as string,

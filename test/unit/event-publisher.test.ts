@@ -7,7 +7,7 @@ import type { Meeting } from '../../functions/domain/model';
 import type { PublicUser } from '../../functions/domain/users';
 import { EventPublisher } from '../../functions/integrations/event-publisher';
 import type { EventTransport } from '../../functions/integrations/event-transport';
-import { EVENT_SOURCE, eventBridgeTransport } from '../../functions/integrations/eventbridge-transport';
+import { EVENT_SOURCE, eventBridgeTransport, userOfResource, userResource } from '../../functions/integrations/eventbridge-transport';
 import { streamPublisher } from '../../functions/integrations/stream-publisher';
 import { blockedHourItem } from '../../functions/store/items/day';
 import { toMeetingItem } from '../../functions/store/items/meeting';
@@ -71,7 +71,13 @@ describe('the stream publisher on EventBridge', () => {
       Array.from({ length: 25 }, (_, index) => `${meeting(index).id}:1`),
     );
     const first = calls[0]?.[0];
-    expect(first).toMatchObject({ EventBusName: 'calendar-events', Source: EVENT_SOURCE, DetailType: 'meeting.booked' });
+    expect(first).toMatchObject({
+      EventBusName: 'calendar-events',
+      Source: EVENT_SOURCE,
+      DetailType: 'meeting.booked',
+      Resources: [userResource(ann.id), userResource(bob.id)],
+    });
+    expect(first?.Resources?.map(userOfResource)).toEqual([ann.id, bob.id]);
     expect(first?.Time).toEqual(new Date('2030-06-01T08:01:00.000Z'));
     expect(Object.keys(JSON.parse(first?.Detail ?? '{}'))).toEqual(['id', 'type', 'timestamp', 'version', 'data']);
   });
@@ -160,13 +166,13 @@ describe('the event publisher', () => {
     const transport: EventTransport = {
       maxEntries,
       send: async (events) => {
-        sends.push(events.map((event) => event.id));
+        sends.push(events.map(({ event }) => event.id));
         return events.map(() => ({ ok: true }));
       },
     };
     return { transport, sends };
   }
-  const event = (id: string) => ({ id }) as unknown as DomainEvent;
+  const event = (id: string) => ({ event: { id } as unknown as DomainEvent, audience: [] });
 
   it('sends the events of one turn together, in the order they came, in chunks of the transport size', async () => {
     const { transport, sends } = recordingTransport(3);
