@@ -37,7 +37,13 @@ export function measureColdStarts(): { bareNodeMs: number; functions: ColdStart[
     });
     if (synth.status !== 0) throw new Error(`cdk synth failed: ${synth.stderr}`);
     const template = JSON.parse(readFileSync(join(out, 'CalendarService.template.json'), 'utf8'));
-    const env = { PATH: process.env.PATH, TABLE_NAME: 'calendar', AWS_REGION: 'us-east-1', TIME_ZONE: 'UTC' };
+    const env = {
+      PATH: process.env.PATH,
+      TABLE_NAME: 'calendar',
+      EVENT_BUS_NAME: 'calendar-events',
+      AWS_REGION: 'us-east-1',
+      TIME_ZONE: 'UTC',
+    };
     const bareNodeMs = medianMs(['-e', '0'], env);
     const functions: ColdStart[] = [];
     for (const [logicalId, resource] of Object.entries(
