@@ -7,6 +7,7 @@
 import type { AttemptLimits, TokenPolicy } from './domain/auth';
 import type { InvitationLimits } from './domain/invitations';
 import { isTimeZone } from './domain/time';
+import type { UrlPolicy } from './domain/webhook-urls';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -117,6 +118,25 @@ export const settings = {
     '',
     text,
   ),
+  webhookAllowHttp: setting('WEBHOOK_ALLOW_HTTP', '`1` lets webhook URLs use plain http as well as https (`npm start` sets it)', '0', flag),
+  webhookAllowLoopback: setting(
+    'WEBHOOK_ALLOW_LOOPBACK',
+    '`1` lets webhooks reach loopback receivers (127.0.0.0/8, ::1, localhost; `npm start` sets it); every other private range stays refused',
+    '0',
+    flag,
+  ),
+  webhookRetryScale: setting(
+    'WEBHOOK_RETRY_SCALE',
+    'multiplies the webhook retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); 0.001 turns 5 s into 5 ms',
+    '1',
+    (raw, variable) => {
+      const value = Number(raw);
+      if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(value > 0) || value > 1000) {
+        throw new ConfigError(`Environment variable ${variable} must be a number above 0 and at most 1000, got "${raw}"`);
+      }
+      return value;
+    },
+  ),
   eventBusName: setting('EVENT_BUS_NAME', 'the EventBridge bus domain events are published on (set by the stack in AWS)', '', text),
   eventsFile: setting(
     'EVENTS_FILE',
@@ -166,6 +186,8 @@ export interface Config {
   corsOrigins: string[];
   /** Per-request DynamoDB cost headers on local answers. @default false */
   dynamoDbMetrics: boolean;
+  /** Which webhook URLs are allowed, and the retry schedule's scale. @default https only, no loopback; scale 1 */
+  webhooks: { policy: UrlPolicy; retryScale: number };
 }
 
 /** The service's configuration from an environment; throws a clear message on a wrong value. */
@@ -182,6 +204,10 @@ export function readConfig(env: Environment): Config {
     invitationLimits: { meetingsPerHour: values.meetingsPerHour, guestsPerHour: values.guestsPerHour },
     corsOrigins: values.corsOrigins,
     dynamoDbMetrics: values.dynamoDbMetrics,
+    webhooks: {
+      policy: { allowHttp: values.webhookAllowHttp, allowLoopback: values.webhookAllowLoopback },
+      retryScale: values.webhookRetryScale,
+    },
   };
 }
 

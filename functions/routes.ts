@@ -11,7 +11,7 @@ export type TableAccess = 'none' | 'read' | 'readwrite';
 
 /** The table's partitions (see `store/items/partitions.ts`), named without their key formats. */
 export type Partition =
-  'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency';
+  'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency' | 'webhook';
 
 /**
  * What recognising a caller reads; renewing a token by use extends its `expiresAt` there,
@@ -104,7 +104,32 @@ export const routes: readonly Route[] = [
     access: 'readwrite',
     partitions: [...caller, 'meeting', 'email', 'attempts', 'idempotency'],
   },
+  // Webhooks: only these functions (and the delivery code) may reach the webhook partition.
+  ...webhookRoutes(),
 ];
+
+function webhookRoutes(): Route[] {
+  const writes = [...caller, 'webhook'] as const;
+  const entry = (name: string, method: Method, path: string, handler: string, access: TableAccess): Route => ({
+    name,
+    methods: [method],
+    path: `/api/webhooks/${path}`,
+    handler,
+    access,
+    partitions: writes,
+  });
+  return [
+    entry('CreateWebhook', 'POST', '', 'create-webhook', 'readwrite'),
+    entry('ListWebhooks', 'GET', '', 'list-webhooks', 'read'),
+    entry('GetWebhook', 'GET', '{id}/', 'get-webhook', 'read'),
+    entry('UpdateWebhook', 'PATCH', '{id}/', 'update-webhook', 'readwrite'),
+    entry('DeleteWebhook', 'DELETE', '{id}/', 'delete-webhook', 'readwrite'),
+    entry('RotateWebhookSecret', 'POST', '{id}/rotate_secret/', 'rotate-webhook-secret', 'readwrite'),
+    entry('PingWebhook', 'POST', '{id}/ping/', 'ping-webhook', 'readwrite'),
+    entry('ListWebhookDeliveries', 'GET', '{id}/deliveries/', 'list-webhook-deliveries', 'read'),
+    entry('RedeliverWebhookDelivery', 'POST', '{id}/deliveries/{delivery_id}/redeliver/', 'redeliver-webhook-delivery', 'readwrite'),
+  ];
+}
 
 /** Answers every request no route takes: 404 for unknown paths, 405 for wrong methods. */
 export const fallbackRoute = { name: 'Fallback', handler: 'fallback', access: 'none', partitions: [] as readonly Partition[] } as const;

@@ -8,12 +8,17 @@
 import { mkdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { provideDeliveryQueue } from '../functions/delivery-queue';
 import { streamPublisher } from '../functions/integrations/stream-publisher';
+import { attemptDelivery, type DeliveryDeps, fanOut } from '../functions/integrations/webhook-delivery';
+import { postWebhook } from '../functions/integrations/webhook-http';
+import { services } from '../functions/services';
 import { readLocalConfig, readSetting } from '../functions/config';
 import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { appendToFile, InProcessBus } from './event-bus';
 import { createApiServer } from './server';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
+import { InProcessDeliveryQueue } from './webhook-queue';
 import { ensureTable, localClient } from './table';
 
 async function main(): Promise<void> {
@@ -26,11 +31,15 @@ async function main(): Promise<void> {
   // Outside Lambda, no X-Ray daemon and no CloudWatch: tracing and metrics stay quiet.
   process.env.POWERTOOLS_TRACE_ENABLED ||= 'false';
   process.env.POWERTOOLS_METRICS_DISABLED ||= 'true';
+  // A developer points webhooks at receivers on this machine, over plain http.
+  process.env.WEBHOOK_ALLOW_HTTP ||= '1';
+  process.env.WEBHOOK_ALLOW_LOOPBACK ||= '1';
 
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
   let database: RunningDynamoDb | undefined;
   let poller: StreamPoller | undefined = undefined;
+  let deliveries: InProcessDeliveryQueue | undefined = undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
     const directory = dataDir ? resolve(dataDir) : undefined;
     if (directory) mkdirSync(directory, { recursive: true });
@@ -50,6 +59,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     await poller?.stop();
+    await deliveries?.stop();
     await database?.stop();
     process.exit(code);
   };
@@ -64,9 +74,27 @@ async function main(): Promise<void> {
   const client = localClient(process.env.DYNAMODB_ENDPOINT);
   await ensureTable(client, process.env.TABLE_NAME);
 
-  // Domain events: the table's stream -> the same publisher as in AWS -> the in-process bus.
+  // Webhooks: the same delivery code as in AWS behind an in-process queue (kept in DATA_DIR).
+  const { webhooks, config } = services();
+  const queue = new InProcessDeliveryQueue({
+    run: (task) => attemptDelivery(task, deliveryDeps),
+    ...(dataDir ? { file: join(resolve(dataDir), 'webhook-queue.json') } : {}),
+  });
+  const deliveryDeps: DeliveryDeps = {
+    webhooks,
+    queue,
+    send: (url, body, headers) => postWebhook(new URL(url), body, headers, { policy: config.webhooks.policy }),
+    retryScale: config.webhooks.retryScale,
+  };
+  deliveries = queue;
+  provideDeliveryQueue(queue);
+  await queue.restore();
+
+  // Domain events: the table's stream -> the same publisher as in AWS -> the in-process bus
+  // -> the events file and the webhook fan-out.
   const bus = new InProcessBus();
   if (eventsFile) bus.subscribe(appendToFile(resolve(eventsFile)));
+  bus.subscribe(async (publication) => void (await fanOut(publication, deliveryDeps)));
   poller = startStreamPoller({
     client,
     tableName: process.env.TABLE_NAME,

@@ -4,6 +4,7 @@
  */
 import type { Meeting, MeetingStatus } from './model';
 import type { PublicUser, UserRecord } from './users';
+import type { WebhookStore } from './webhooks';
 
 export interface UserStore {
   /**
@@ -161,4 +162,5 @@ export interface Stores {
   availability: AvailabilityStore;
   meetings: MeetingStore;
   limiter: AttemptLimiter;
+  webhooks: WebhookStore;
 }

@@ -26,6 +26,12 @@ export function json(statusCode: number, body: unknown, extras: ResponseExtras =
   };
 }
 
+/** 204: done, nothing to show (the security headers, no body). */
+export function noContent(): ApiResult {
+  const { 'content-type': _json, ...headers } = securityHeaders;
+  return { statusCode: 204, headers, body: '' };
+}
+
 type RequestOrigin = { requestContext: { domainName: string } };
 
 /** The local runtime serves on a loopback name; API Gateway on its own (or a custom) domain. */

@@ -9,6 +9,7 @@ import { DynamoAttemptLimiter } from './limiter-store';
 import { DynamoMeetingStore } from './meeting-store';
 import { type StoreObserver, Table } from './table';
 import { DynamoUserStore } from './user-store';
+import { DynamoWebhookStore } from './webhook-store';
 
 export type { StoreObserver } from './table';
 
@@ -20,5 +21,6 @@ export function createStores(client: DynamoDBDocumentClient, tableName: string, 
     availability: new DynamoAvailabilityStore(table),
     meetings: new DynamoMeetingStore(table),
     limiter: new DynamoAttemptLimiter(table),
+    webhooks: new DynamoWebhookStore(table),
   };
 }

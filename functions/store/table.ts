@@ -7,6 +7,10 @@
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
+  type DeleteCommandInput,
+  PutCommand,
+  type PutCommandInput,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -116,6 +120,19 @@ export class Table {
   async transact(items: readonly TransactItem[], options: { clientRequestToken?: string } = {}): Promise<void> {
     const input = { TransactItems: [...items], ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}) };
     await read(() => withRetries(() => this.client.send(new TransactWriteCommand(input)), this.retry));
+  }
+
+  /** One Put, retried while it fails for transient reasons (a failed condition is thrown as the SDK throws it). */
+  async put(input: Omit<PutCommandInput, 'TableName'>): Promise<void> {
+    await read(() => withRetries(() => this.client.send(new PutCommand({ ...input, TableName: this.name })), this.retry));
+  }
+
+  /** One Delete, retried while it fails for transient reasons; answers the item it removed, if any. */
+  async remove(input: Omit<DeleteCommandInput, 'TableName' | 'ReturnValues'>): Promise<StoredItem | undefined> {
+    const { Attributes } = await read(() =>
+      withRetries(() => this.client.send(new DeleteCommand({ ...input, TableName: this.name, ReturnValues: 'ALL_OLD' })), this.retry),
+    );
+    return Attributes as StoredItem | undefined;
   }
 
   /** One Update, retried while it fails for transient reasons. */

@@ -84,6 +84,9 @@ const everyItemType: Record<ItemType, true> = {
   meeting: true,
   membership: true,
   attempts: true,
+  webhook: true,
+  webhookCount: true,
+  delivery: true,
 };
 
 describe('domain events in the CDK stack', () => {

@@ -6,6 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Method, matchRoute, type Route, routes } from '../../functions/routes';
 import { call, type CallOptions, cookieValue, freshDate, type LoggedIn, signedInUser, uniqueUser } from '../support/api';
+import { useDeliveries } from '../support/webhooks';
+
+// Pings and redeliveries go to a receiver that does not answer (port 9): they only fail.
+const deliveries = useDeliveries({ timeoutMs: 200 });
+afterAll(() => deliveries.queue.stop());
 
 /** The contract: "Every endpoint except sign up, login and health needs a user." */
 const publicRouteNames = new Set(['Health', 'SignUp', 'Login']);
@@ -36,6 +41,21 @@ async function meetingOf(who: LoggedIn): Promise<string> {
   const response = await call('POST', '/api/event/', { headers: who.auth, body: booking() });
   if (response.status !== 201) throw new Error(`booking failed: ${response.text}`);
   return response.body.response.id;
+}
+
+/** A webhook subscription of `who` to a receiver that is never called here. */
+async function webhookOf(who: LoggedIn): Promise<string> {
+  const response = await call('POST', '/api/webhooks/', { headers: who.auth, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+  if (response.status !== 201) throw new Error(`subscribing failed: ${response.text}`);
+  return response.body.id;
+}
+
+/** A delivery of `who`'s webhook (a ping). */
+async function deliveryOf(who: LoggedIn): Promise<{ webhook: string; delivery: string }> {
+  const webhook = await webhookOf(who);
+  const ping = await call('POST', `/api/webhooks/${webhook}/ping/`, { headers: who.auth });
+  if (ping.status !== 202) throw new Error(`ping failed: ${ping.text}`);
+  return { webhook, delivery: ping.body.delivery_id };
 }
 
 /** Keyed by `<method> <path>` exactly as the route table writes them. */
@@ -75,6 +95,28 @@ const fixtures: Record<string, Fixture> = {
     body: { title: 'Renamed' },
     status: 200,
   }),
+  'POST /api/webhooks/': async () => ({ url: '/api/webhooks/', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] }, status: 201 }),
+  'GET /api/webhooks/': async () => ({ url: '/api/webhooks/', status: 200 }),
+  'GET /api/webhooks/{id}/': async (caller) => ({ url: `/api/webhooks/${await webhookOf(signedIn(caller))}/`, status: 200 }),
+  'PATCH /api/webhooks/{id}/': async (caller) => ({
+    url: `/api/webhooks/${await webhookOf(signedIn(caller))}/`,
+    body: { description: 'changed' },
+    status: 200,
+  }),
+  'DELETE /api/webhooks/{id}/': async (caller) => ({ url: `/api/webhooks/${await webhookOf(signedIn(caller))}/`, status: 204 }),
+  'POST /api/webhooks/{id}/rotate_secret/': async (caller) => ({
+    url: `/api/webhooks/${await webhookOf(signedIn(caller))}/rotate_secret/`,
+    status: 200,
+  }),
+  'POST /api/webhooks/{id}/ping/': async (caller) => ({ url: `/api/webhooks/${await webhookOf(signedIn(caller))}/ping/`, status: 202 }),
+  'GET /api/webhooks/{id}/deliveries/': async (caller) => ({
+    url: `/api/webhooks/${await webhookOf(signedIn(caller))}/deliveries/`,
+    status: 200,
+  }),
+  'POST /api/webhooks/{id}/deliveries/{delivery_id}/redeliver/': async (caller) => {
+    const { webhook, delivery } = await deliveryOf(signedIn(caller));
+    return { url: `/api/webhooks/${webhook}/deliveries/${delivery}/redeliver/`, status: 202 };
+  },
 };
 
 interface Endpoint {

@@ -19,7 +19,10 @@ export type ItemType =
   | 'hour'
   | 'meeting'
   | 'membership'
-  | 'attempts';
+  | 'attempts'
+  | 'webhook'
+  | 'webhookCount'
+  | 'delivery';
 
 /** An item as read back: its attributes are the store's to interpret. */
 export type StoredItem = Key & { type?: ItemType } & Record<string, unknown>;

@@ -18,6 +18,8 @@ export const partitions = {
   /** The member indexes' partitions (a listing's Query). */
   member: 'MEMBER#',
   attempts: 'ATTEMPTS#',
+  /** A user's webhook subscriptions (with their secrets), their count and their deliveries. */
+  webhook: 'WEBHOOK#',
   idempotency: 'IDEMPOTENCY',
 } as const;
 
