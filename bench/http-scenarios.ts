@@ -108,7 +108,8 @@ export function httpOperation(api: Api, lanes: Lanes, name: string, firstDay: nu
     case 'login':
       return (lane) =>
         timed(async () => {
-          const account = lanes.trios[lane]![0]!;
+          // The lane's second guest: its logins (beyond TOKENS_PER_USER) revoke only its own old tokens, which nothing else uses.
+          const account = lanes.trios[lane]![2]!;
           return ok(await api.send('POST', '/api/user/login/', { username: account.username, password: account.password }), 200);
         });
     default:

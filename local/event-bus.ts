@@ -21,20 +21,37 @@ export class InProcessBus implements EventTransport {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * The events of one meeting (or one user's date) go to subscribers one at a time, in
+   * commit order; those of different ones side by side.
+   */
   async send(publications: readonly Publication[]): Promise<EntryOutcome[]> {
-    const outcomes: EntryOutcome[] = [];
-    // In order, one event at a time: subscribers see a meeting's events in commit order.
-    for (const publication of publications) {
-      try {
-        for (const listener of this.listeners) await listener(publication);
-        outcomes.push({ ok: true });
-      } catch (error) {
-        outcomes.push({ ok: false, error: error instanceof Error ? error.message : String(error) });
-      }
-    }
+    const outcomes: EntryOutcome[] = new Array(publications.length);
+    const bySubject = new Map<string, number[]>();
+    publications.forEach((publication, index) => {
+      const subject = subjectOf(publication.event.id);
+      bySubject.set(subject, [...(bySubject.get(subject) ?? []), index]);
+    });
+    await Promise.all(
+      [...bySubject.values()].map(async (indexes) => {
+        for (const index of indexes) outcomes[index] = await this.deliver(publications[index] as Publication);
+      }),
+    );
     return outcomes;
   }
+
+  private async deliver(publication: Publication): Promise<EntryOutcome> {
+    try {
+      for (const listener of this.listeners) await listener(publication);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
 }
+
+/** What an event id names before its version: the meeting, or the user's date. */
+const subjectOf = (eventId: string) => eventId.slice(0, eventId.lastIndexOf(':'));
 
 /** A subscriber that appends each event's body to a file, one JSON per line. */
 export function appendToFile(path: string): EventListener {

@@ -27,6 +27,7 @@ const aboutMeetings = (events: readonly DomainEvent[]) => events.map((event) => 
 const slot = (date: string, hour: number) => `${date} ${String(hour).padStart(2, '0')}:00:00`;
 const idsOf = (events: readonly DomainEvent[]) => events.map((event) => event.id);
 
+jest.setTimeout(30_000);
 afterAll(stopCaptures);
 
 describe('domain events on the local runtime', () => {
