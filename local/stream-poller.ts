@@ -68,6 +68,9 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
+/** How often the list of shards is read again while every shard is being read. */
+const SHARD_REFRESH_MS = 2_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
@@ -100,6 +103,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         `Domain events: gave up the change ${record.dynamodb?.SequenceNumber} (${record.eventName} of ${JSON.stringify(record.dynamodb?.Keys)}) after ${maxAttempts} attempts`,
       ));
   let stopping = false;
+  /** A shard was read to its end: its children are in the next shard list. */
+  let shardEnded = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let waiters: (() => void)[] = [];
@@ -210,6 +215,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     else {
       iterators.delete(shardId);
       position.finished.push(shardId);
+      shardEnded = true;
     }
     if (records.length > 0 || !answer.NextShardIterator) await save();
     return records.length;
@@ -223,6 +229,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 
   async function run(): Promise<void> {
     let errorDelayMs = 100;
+    let knownShards: Shard[] | undefined;
+    let shardsReadAt = 0;
     let streamArn: string | undefined;
     while (!stopping) {
       const waiting = waiters;
@@ -245,7 +253,13 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
           markReady();
         }
         let read = 0;
-        const shards = await shardsOf(streamArn);
+        // The shard list changes rarely (a shard ends, a child begins): read it again now and then, or when a shard ended.
+        if (!knownShards || shardEnded || Date.now() - shardsReadAt > SHARD_REFRESH_MS) {
+          knownShards = await shardsOf(streamArn);
+          shardsReadAt = Date.now();
+          shardEnded = false;
+        }
+        const shards = knownShards;
         const finished = new Set(position?.finished);
         for (const shard of shards) {
           const id = shard.ShardId as string;
