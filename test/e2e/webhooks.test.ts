@@ -2,7 +2,10 @@
  * Webhooks against `npm start`, with real receivers on loopback that verify every
  * signature with the `standardwebhooks` package, as an integrator's would.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Webhook as Verifier } from 'standardwebhooks';
 import { freshDate, uniqueUser } from '../support/api';
@@ -335,5 +338,64 @@ describe('webhooks on npm start', () => {
     }
     expect((await request('DELETE', `/api/webhooks/${id}/`, { headers: owner.auth })).status).toBe(204);
     expect((await request('POST', '/api/webhooks/', { headers: owner.auth, body: { url: target.url, events: ['*'] } })).status).toBe(201);
+  });
+
+  it.each([
+    ['http://10.0.0.7/hook', 'URLs pointing to a private address (10.0.0.0/8) are not allowed.'],
+    ['http://192.168.1.1/hook', 'URLs pointing to a private address (192.168.0.0/16) are not allowed.'],
+    ['http://169.254.169.254/latest/meta-data/', 'URLs pointing to the cloud metadata address (169.254.169.254) are not allowed.'],
+    ['http://[fd00:ec2::254]/', 'URLs pointing to the cloud metadata address (fd00:ec2::254) are not allowed.'],
+    ['ftp://example.com/hook', 'Only http and https URLs are allowed.'],
+    ['https://user:secret@example.com/hook', 'URLs with a username or password are not allowed.'],
+    ['not a url', 'Enter a valid URL.'],
+  ])('refuses to subscribe %s', async (url, message) => {
+    const owner = await person('whrefused');
+    const answer = await request('POST', '/api/webhooks/', { headers: owner.auth, body: { url, events: ['*'] } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.url).toEqual([message]);
+  });
+});
+
+describe('webhooks across a restart of npm start', () => {
+  it('keeps a pending delivery in DATA_DIR and delivers it after the restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'calendar-webhooks-'));
+    // The real schedule: after a failed first attempt, the next waits 5 s, beyond the stop.
+    const start = () =>
+      startLocalServer({ BCRYPT_ROUNDS: '4', DATA_DIR: dataDir, DYNAMODB_LOCAL_ACCESS_KEY: '', WEBHOOK_RETRY_SCALE: '1' });
+    let own = await start();
+    const ownRequest = httpClient(() => own.url);
+    try {
+      const owner = await httpUser(ownRequest, uniqueUser('whrestart'));
+      const target = await openReceiver((_, index) => ({ status: index === 0 ? 503 : 200 }));
+      const created = await ownRequest('POST', '/api/webhooks/', { headers: owner.auth, body: { url: target.url, events: ['*'] } });
+      expect(created.status).toBe(201);
+      const date = freshDate();
+      expect((await ownRequest('POST', '/api/user/block_slots/', { headers: owner.auth, body: { date, blocked_slots: [6] } })).status).toBe(
+        200,
+      );
+      await until(
+        'the first attempt',
+        () => target.received.length,
+        (count) => count >= 1,
+      );
+      expect(await own.stop()).toBe(0);
+      own = await start();
+      await until(
+        'the retry after the restart',
+        () => target.received.length,
+        (count) => count >= 2,
+        30_000,
+      );
+      expect(target.received[1]?.headers['webhook-id']).toBe(target.received[0]?.headers['webhook-id']);
+      const log = await until(
+        'the log',
+        async () => (await ownRequest('GET', `/api/webhooks/${created.body.id}/deliveries/`, { headers: owner.auth })).body.results,
+        (results: { status: string }[]) => results[0]?.status === 'delivered',
+      );
+      expect(log[0]).toMatchObject({ attempts: 2, last_status_code: 200 });
+    } finally {
+      await own.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
