@@ -96,6 +96,16 @@ export interface WebhookStore {
   get(ownerId: string, id: string): Promise<Webhook | undefined>;
   /** Stores the subscription as changed (the whole item). */
   put(webhook: Webhook): Promise<void>;
+  /**
+   * Remembers that its deliveries fail since `at`, unless it knew already (only that
+   * attribute is written: a change the owner makes meanwhile stays); answers the
+   * subscription as it now is, undefined when it is gone.
+   */
+  recordFailure(ownerId: string, id: string, at: string): Promise<Webhook | undefined>;
+  /** Forgets that its deliveries fail (one got through). */
+  recordSuccess(ownerId: string, id: string): Promise<void>;
+  /** Deactivates the subscription, if its deliveries still fail since `failingSince`. */
+  deactivate(ownerId: string, id: string, failingSince: string, at: string): Promise<void>;
   /** Removes the subscription; false when there was none. */
   delete(ownerId: string, id: string): Promise<boolean>;
   /** The subscriptions of these users (for the fan-out). */
@@ -135,7 +145,8 @@ const description = z.pipe(
   z.optional(z.nullable(text({ max: 500, allowBlank: true, trim: true, lines: true }))),
   z.transform((value) => value ?? ''),
 );
-const createSchema = z.object({ url: z.unknown(), events: eventTypes, description });
+// The url is checked on its own (checkWebhookUrl), its absence included.
+const createSchema = z.object({ url: z.optional(z.unknown()), events: eventTypes, description });
 const changeSchema = z.object({
   url: z.optional(z.unknown()),
   events: z.optional(eventTypes),

@@ -108,18 +108,17 @@ export async function attemptDelivery(task: DeliveryTask, deps: DeliveryDeps): P
 
 /**
  * A subscription whose every delivery failed for 5 days is deactivated: it remembers since
- * when its deliveries fail, and forgets it when one is delivered.
+ * when its deliveries fail, and forgets it when one is delivered. Only those attributes
+ * are written, never the subscription read before the POST: a change its owner made
+ * meanwhile (a rotated secret, a new url) stays.
  */
 async function trackHealth(webhook: Webhook, delivered: boolean, now: Date, webhooks: WebhookStore): Promise<void> {
   if (delivered) {
-    if (webhook.failingSince) {
-      const { failingSince: _cleared, ...healthy } = webhook;
-      await webhooks.put(healthy);
-    }
+    if (webhook.failingSince) await webhooks.recordSuccess(webhook.ownerId, webhook.id);
     return;
   }
-  if (!webhook.failingSince) return webhooks.put({ ...webhook, failingSince: now.toISOString() });
-  if (webhook.active && now.getTime() - Date.parse(webhook.failingSince) >= FAILING_DEACTIVATION_MS) {
-    await webhooks.put({ ...webhook, active: false, modified: now.toISOString() });
+  const current = await webhooks.recordFailure(webhook.ownerId, webhook.id, now.toISOString());
+  if (current?.active && current.failingSince && now.getTime() - Date.parse(current.failingSince) >= FAILING_DEACTIVATION_MS) {
+    await webhooks.deactivate(current.ownerId, current.id, current.failingSince, now.toISOString());
   }
 }

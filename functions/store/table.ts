@@ -135,9 +135,12 @@ export class Table {
     return Attributes as StoredItem | undefined;
   }
 
-  /** One Update, retried while it fails for transient reasons. */
-  async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
-    await read(() => withRetries(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name })), this.retry));
+  /** One Update, retried while it fails for transient reasons; answers the attributes asked for by `ReturnValues`. */
+  async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<StoredItem | undefined> {
+    const { Attributes } = await read(() =>
+      withRetries(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name })), this.retry),
+    );
+    return Attributes as StoredItem | undefined;
   }
 
   /** Deletes the keys in batches, re-sending unprocessed ones, in the given order. */

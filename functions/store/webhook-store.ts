@@ -67,6 +67,47 @@ export class DynamoWebhookStore implements WebhookStore {
     });
   }
 
+  async recordFailure(ownerId: string, id: string, at: string): Promise<Webhook | undefined> {
+    try {
+      const item = await this.table.update({
+        Key: webhookKey(ownerId, id),
+        UpdateExpression: 'SET failingSince = if_not_exists(failingSince, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+        ReturnValues: 'ALL_NEW',
+      });
+      return item && webhookOf(item);
+    } catch (error) {
+      if (failedCondition(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async recordSuccess(ownerId: string, id: string): Promise<void> {
+    await this.table
+      .update({
+        Key: webhookKey(ownerId, id),
+        UpdateExpression: 'REMOVE failingSince',
+        ConditionExpression: 'attribute_exists(failingSince)',
+      })
+      .catch((error: unknown) => {
+        if (!failedCondition(error)) throw error;
+      });
+  }
+
+  async deactivate(ownerId: string, id: string, failingSince: string, at: string): Promise<void> {
+    await this.table
+      .update({
+        Key: webhookKey(ownerId, id),
+        UpdateExpression: 'SET active = :false, modified = :at',
+        ConditionExpression: 'failingSince = :since',
+        ExpressionAttributeValues: { ':false': false, ':at': at, ':since': failingSince },
+      })
+      .catch((error: unknown) => {
+        if (!failedCondition(error)) throw error;
+      });
+  }
+
   /** One transaction: the subscription goes and its owner's count goes down. */
   async delete(ownerId: string, id: string): Promise<boolean> {
     const TableName = this.table.name;

@@ -18,68 +18,11 @@ import {
   rotateSecret,
   secretOf,
   type Webhook,
-  WebhookLimitReached,
-  type WebhookStore,
 } from '../../functions/domain/webhooks';
 import { attemptDelivery, type DeliveryDeps, fanOut, type SendOutcome } from '../../functions/integrations/webhook-delivery';
 import { readImage } from '../../functions/store/change-images';
 import { toMeetingItem } from '../../functions/store/items/meeting';
-
-/**
- * The store port in memory, keeping its promises: at most `max` subscriptions an owner,
- * `put` only while the subscription exists, `addDelivery` refusing a known id,
- * `updateDelivery` only at the attempt count given, deliveries newest first. Everything
- * is copied in and out, as a database would.
- */
-class MemoryWebhookStore implements WebhookStore {
-  readonly hooks = new Map<string, Webhook>();
-  readonly logged = new Map<string, Delivery>();
-
-  async create(webhook: Webhook, max: number) {
-    if ((await this.list(webhook.ownerId)).length >= max) throw new WebhookLimitReached();
-    this.hooks.set(`${webhook.ownerId}/${webhook.id}`, structuredClone(webhook));
-  }
-  async list(ownerId: string) {
-    return [...this.hooks.values()].filter((hook) => hook.ownerId === ownerId).map((hook) => structuredClone(hook));
-  }
-  async get(ownerId: string, id: string) {
-    const hook = this.hooks.get(`${ownerId}/${id}`);
-    return hook && structuredClone(hook);
-  }
-  async put(webhook: Webhook) {
-    const key = `${webhook.ownerId}/${webhook.id}`;
-    if (this.hooks.has(key)) this.hooks.set(key, structuredClone(webhook));
-  }
-  async delete(ownerId: string, id: string) {
-    return this.hooks.delete(`${ownerId}/${id}`);
-  }
-  async ofOwners(ownerIds: readonly string[]) {
-    return (await Promise.all(ownerIds.map((ownerId) => this.list(ownerId)))).flat();
-  }
-  async addDelivery(delivery: Delivery) {
-    const key = `${delivery.ownerId}/${delivery.webhookId}/${delivery.id}`;
-    if (this.logged.has(key)) return false;
-    this.logged.set(key, structuredClone(delivery));
-    return true;
-  }
-  async getDelivery(ownerId: string, webhookId: string, deliveryId: string) {
-    const delivery = this.logged.get(`${ownerId}/${webhookId}/${deliveryId}`);
-    return delivery && structuredClone(delivery);
-  }
-  async updateDelivery(delivery: Delivery, attemptsBefore: number) {
-    const key = `${delivery.ownerId}/${delivery.webhookId}/${delivery.id}`;
-    if (this.logged.get(key)?.attempts !== attemptsBefore) return false;
-    this.logged.set(key, structuredClone(delivery));
-    return true;
-  }
-  async deliveries(ownerId: string, webhookId: string, limit: number) {
-    return [...this.logged.values()]
-      .filter((delivery) => delivery.ownerId === ownerId && delivery.webhookId === webhookId)
-      .sort((a, b) => (a.id < b.id ? 1 : -1))
-      .slice(0, limit)
-      .map((delivery) => structuredClone(delivery));
-  }
-}
+import { MemoryWebhookStore } from './webhook-fakes';
 
 const START = Date.parse('2030-06-01T08:00:00.000Z');
 const SECOND = 1000;
@@ -620,7 +563,7 @@ describe('subscription health', () => {
   // Known defect (reported, not fixed here): the health bookkeeping writes back the whole
   // subscription as it was read before the POST (up to 10 s earlier), so a change the
   // owner made meanwhile (here a secret rotation) is lost. Drop `.failing` once fixed.
-  it.failing('keeps a change the owner made while an attempt was in flight', async () => {
+  it('keeps a change the owner made while an attempt was in flight', async () => {
     const { webhooks, receiver, deps, runNext, subscribe, asOwner } = world();
     const hook = await subscribe('ann');
     await fanOut(blocked(ann, START), deps);
