@@ -137,6 +137,7 @@ export const settings = {
       return value;
     },
   ),
+  webhookQueueUrl: setting('WEBHOOK_QUEUE_URL', 'the SQS queue of webhook deliveries (set by the stack)', '', text),
   eventBusName: setting('EVENT_BUS_NAME', 'the EventBridge bus domain events are published on (set by the stack in AWS)', '', text),
   eventsFile: setting(
     'EVENTS_FILE',

@@ -31,6 +31,8 @@ export interface Route {
   partitions: readonly Partition[];
   /** API Gateway's own limit for this route, below the stage's. @default the stage's */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Hands webhook delivery attempts to the delivery queue: the stack lets it send there, and nothing more of the queue. */
+  sendsDeliveries?: true;
 }
 
 export const routes: readonly Route[] = [
@@ -125,9 +127,12 @@ function webhookRoutes(): Route[] {
     entry('UpdateWebhook', 'PATCH', '{id}/', 'update-webhook', 'readwrite'),
     entry('DeleteWebhook', 'DELETE', '{id}/', 'delete-webhook', 'readwrite'),
     entry('RotateWebhookSecret', 'POST', '{id}/rotate_secret/', 'rotate-webhook-secret', 'readwrite'),
-    entry('PingWebhook', 'POST', '{id}/ping/', 'ping-webhook', 'readwrite'),
+    { ...entry('PingWebhook', 'POST', '{id}/ping/', 'ping-webhook', 'readwrite'), sendsDeliveries: true },
     entry('ListWebhookDeliveries', 'GET', '{id}/deliveries/', 'list-webhook-deliveries', 'read'),
-    entry('RedeliverWebhookDelivery', 'POST', '{id}/deliveries/{delivery_id}/redeliver/', 'redeliver-webhook-delivery', 'readwrite'),
+    {
+      ...entry('RedeliverWebhookDelivery', 'POST', '{id}/deliveries/{delivery_id}/redeliver/', 'redeliver-webhook-delivery', 'readwrite'),
+      sendsDeliveries: true,
+    },
   ];
 }
 

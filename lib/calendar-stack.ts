@@ -13,6 +13,7 @@ import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
 import { corsPolicy } from './cors-policy';
 import { EventPublishing } from './event-publishing';
+import { WebhookDelivery } from './webhook-delivery';
 
 /** The route table's path as an API Gateway route path: no trailing slash. */
 export function gatewayPath(path: string): string {
@@ -38,7 +39,8 @@ export interface CalendarStackProps extends StackProps {
  * The service: one DynamoDB table, one HTTP API, and one function per entry of the
  * route table (plus the fallback behind `$default`), each allowed only the table access
  * its entry declares; the table's changes are published as domain events on an
- * EventBridge bus (`EventPublishing`).
+ * EventBridge bus (`EventPublishing`), and delivered from there to webhook subscribers
+ * (`WebhookDelivery`).
  */
 export class CalendarStack extends Stack {
   readonly table: Table;
@@ -46,6 +48,8 @@ export class CalendarStack extends Stack {
   readonly functions: Record<string, ApiFunction> = {};
   /** The table's changes as domain events on the service's EventBridge bus. */
   readonly events: EventPublishing;
+  /** The bus's events to webhook subscribers: the queue, its worker and their alarms. */
+  readonly webhooks: WebhookDelivery;
   /** The service's alarms: add actions (an SNS topic, a pager) where it is deployed. */
   readonly alarms: Alarm[] = [];
 
@@ -145,6 +149,16 @@ export class CalendarStack extends Stack {
 
     this.events = new EventPublishing(this, 'Events', { table: this.table, functionsDir, credentialsProvider, timeZone: props.timeZone });
     this.alarms.push(...this.events.alarms);
+
+    this.webhooks = new WebhookDelivery(this, 'Webhooks', {
+      table: this.table,
+      bus: this.events.bus,
+      functionsDir,
+      credentialsProvider,
+      timeZone: props.timeZone,
+      senders: routes.filter((route) => route.sendsDeliveries).map((route) => this.functions[route.name] as ApiFunction),
+    });
+    this.alarms.push(...this.webhooks.alarms);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url ?? this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

@@ -43,8 +43,11 @@ const publisherStatements = statementsOfRole(publisherRoleId);
 const publisherStatementsFor = (prefix: string) =>
   publisherStatements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
 
+/** The publisher's event source mapping (the webhook worker has its own, see webhooks.test.ts). */
 function mapping(): Record<string, unknown> {
-  const mappings = resources('AWS::Lambda::EventSourceMapping');
+  const mappings = resources('AWS::Lambda::EventSourceMapping').filter(
+    ([, resource]) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify({ Ref: publisherId }),
+  );
   expect(mappings).toHaveLength(1);
   return mappings[0]![1].Properties;
 }
@@ -274,8 +277,12 @@ describe('domain events in the CDK stack', () => {
   });
 
   describe('alarms', () => {
+    // The alarms of event publishing (webhook delivery has its own, see webhooks.test.ts).
+    const ownIds = events.alarms.map((eventAlarm) => idOf(eventAlarm));
     const alarm = (metricName: string) => {
-      const found = resources('AWS::CloudWatch::Alarm').filter(([, resource]) => resource.Properties.MetricName === metricName);
+      const found = resources('AWS::CloudWatch::Alarm').filter(
+        ([id, resource]) => ownIds.includes(id) && resource.Properties.MetricName === metricName,
+      );
       expect(found).toHaveLength(1);
       return found[0]![1].Properties;
     };

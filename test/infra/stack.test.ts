@@ -41,8 +41,8 @@ function dynamoActionsOf(name: string): string[] {
 }
 
 describe('the CDK stack', () => {
-  it('has exactly one function per route entry, plus the fallback and the event publisher', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
+  it('has exactly one function per route entry, plus the fallback, the event publisher and the webhook worker', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 3);
   });
 
   it('wires every route of the table to its own function', () => {
@@ -193,7 +193,7 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('alarms on the 5xx rate, p99 latency, throttling of the table and the functions, and event publishing', () => {
+  it('alarms on the 5xx rate, p99 latency, throttling of the table and the functions, event publishing and webhook delivery', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, alarm]) => String(alarm.Properties.AlarmDescription));
     expect(alarms).toEqual([
       expect.stringContaining('5xx'),
@@ -203,6 +203,8 @@ describe('the CDK stack', () => {
       expect.stringContaining('Domain events published more than 60 s after their change'),
       expect.stringContaining('given up on by the event publisher'),
       expect.stringContaining('Event publisher failed'),
+      expect.stringContaining('webhook dead-letter queue'),
+      expect.stringContaining('Webhook worker failed'),
     ]);
   });
 

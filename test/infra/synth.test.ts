@@ -10,7 +10,7 @@ describe('cdk synth', () => {
   const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('synthesizes offline with one bundled function per route entry, the fallback and the event publisher', () => {
+  it('synthesizes offline with one bundled function per route entry, the fallback, the event publisher and the webhook worker', () => {
     const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], {
       encoding: 'utf8',
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' },
@@ -22,10 +22,10 @@ describe('cdk synth', () => {
     const functions = Object.values(template.Resources as Record<string, { Type: string }>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(routes.length + 2);
+    expect(functions).toHaveLength(routes.length + 3);
 
     const bundles = readdirSync(out).filter((name) => name.startsWith('asset.') && statSync(join(out, name)).isDirectory());
-    expect(bundles.length).toBe(routes.length + 2);
+    expect(bundles.length).toBe(routes.length + 3);
     for (const bundle of bundles) expect(readdirSync(join(out, bundle))).toContain('index.mjs');
 
     // Each bundle loads in a fresh Node process and exports its handler, as Lambda needs.
@@ -39,7 +39,13 @@ describe('cdk synth', () => {
         ],
         {
           encoding: 'utf8',
-          env: { ...process.env, TABLE_NAME: 'calendar', EVENT_BUS_NAME: 'calendar-events', AWS_REGION: 'us-east-1' },
+          env: {
+            ...process.env,
+            TABLE_NAME: 'calendar',
+            EVENT_BUS_NAME: 'calendar-events',
+            WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/calendar-webhooks',
+            AWS_REGION: 'us-east-1',
+          },
           timeout: 30_000,
         },
       );
