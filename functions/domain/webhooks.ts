@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { encodeTime, monotonicFactory } from 'ulid';
 import * as z from 'zod/mini';
-import { BusinessRuleViolation, ConcurrentModification, NotFound } from './errors';
+import { BusinessRuleViolation, ConcurrentModification, NotFound, ValidationFailed } from './errors';
 import { checkWebhookUrl, type UrlPolicy } from './webhook-urls';
-import { maxItems, messages, minItems, parseFields, text, typeMessage } from './validation';
+import { maxItems, messages, minItems, text, tryParseFields, typeMessage } from './validation';
 
 /** The event types a subscription may ask for (`"*"`: all of them, and those to come). */
 export const WEBHOOK_EVENT_TYPES = [
@@ -38,7 +38,6 @@ export const DELIVERY_LOG_SIZE = 100;
 export const webhookMessages = {
   limit: `A user can have at most ${MAX_WEBHOOKS_PER_USER} webhooks.`,
   eventType: (type: string) => `"${type}" is not a valid event type.`,
-  noChange: 'Give at least one of url, events, description, active.',
 } as const;
 
 /** A signing secret, as shown once: `whsec_` and the base64 of 24 random bytes. */
@@ -170,8 +169,7 @@ export function secretOf(random: Uint8Array): WebhookSecret {
 
 /** POST /api/webhooks/: the new subscription, with its secret (shown only here and by rotate). */
 export async function createWebhook(body: unknown, deps: WebhookDeps & { secret: WebhookSecret }): Promise<Webhook> {
-  const fields = parseFields(createSchema, body);
-  const url = checkWebhookUrl(fields.url, deps.policy);
+  const { fields, url } = withUrl(createSchema, body, deps.policy, true);
   const stamp = deps.now.toISOString();
   const webhook: Webhook = {
     id: newId(deps.now.getTime()),
@@ -188,6 +186,42 @@ export async function createWebhook(body: unknown, deps: WebhookDeps & { secret:
   return webhook;
 }
 
+/**
+ * The body's fields and its url, checked together so that every bad field is named at
+ * once (the url by the SSRF guard, `checkWebhookUrl`).
+ */
+function withUrl<T extends { url?: unknown }>(
+  schema: z.ZodMiniType<T>,
+  body: unknown,
+  policy: UrlPolicy,
+  required: true,
+): { fields: T; url: URL };
+function withUrl<T extends { url?: unknown }>(
+  schema: z.ZodMiniType<T>,
+  body: unknown,
+  policy: UrlPolicy,
+  required: false,
+): { fields: T; url: URL | undefined };
+function withUrl<T extends { url?: unknown }>(schema: z.ZodMiniType<T>, body: unknown, policy: UrlPolicy, required: boolean) {
+  const parsed = tryParseFields(schema, body);
+  const raw = body !== null && typeof body === 'object' ? (body as { url?: unknown }).url : undefined;
+  let url: URL | undefined;
+  let urlFailure: ValidationFailed | undefined;
+  if (required || raw !== undefined) {
+    try {
+      url = checkWebhookUrl(raw, policy);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      urlFailure = error;
+    }
+  }
+  if (parsed instanceof ValidationFailed || urlFailure) {
+    const { url: _ignored, ...others } = parsed instanceof ValidationFailed ? parsed.fields : {};
+    throw new ValidationFailed({ ...(urlFailure?.fields ?? {}), ...others });
+  }
+  return { fields: parsed.value, url };
+}
+
 /** The caller's subscription, or NotFound (also for another user's). */
 export async function readWebhook(id: string, deps: Pick<WebhookDeps, 'webhooks' | 'caller'>): Promise<Webhook> {
   const webhook = await deps.webhooks.get(deps.caller.id, id);
@@ -197,10 +231,10 @@ export async function readWebhook(id: string, deps: Pick<WebhookDeps, 'webhooks'
 
 /** PATCH /api/webhooks/{id}/: changes url, events, description, active. */
 export async function changeWebhook(id: string, body: unknown, deps: WebhookDeps): Promise<Webhook> {
-  const fields = parseFields(changeSchema, body);
+  const { fields, url } = withUrl(changeSchema, body, deps.policy, false);
   const webhook = await readWebhook(id, deps);
   const changed: Webhook = { ...webhook, modified: deps.now.toISOString() };
-  if (fields.url !== undefined) changed.url = checkWebhookUrl(fields.url, deps.policy).href;
+  if (url) changed.url = url.href;
   if (fields.events !== undefined) changed.events = [...new Set(fields.events)];
   if (fields.description !== undefined) changed.description = fields.description ?? '';
   if (fields.active !== undefined) {

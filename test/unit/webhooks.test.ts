@@ -160,6 +160,20 @@ describe('creating a webhook', () => {
     expect(await refusedFields(createWebhook({ events: ['*'] }, deps()))).toEqual({ url: ['This field is required.'] });
   });
 
+  it('names every bad field at once, the url among them', async () => {
+    const { deps } = setUp();
+    expect(await refusedFields(createWebhook({ url: 'https://10.0.0.1/', events: ['nope'] }, deps()))).toEqual({
+      url: ['URLs pointing to a private address (10.0.0.0/8) are not allowed.'],
+      events: ['"nope" is not a valid event type.'],
+    });
+    const { deps: changeDeps, create } = setUp();
+    const hook = await create();
+    expect(await refusedFields(changeWebhook(hook.id, { url: 'ftp://example.com/', active: 'yes' }, changeDeps()))).toEqual({
+      url: ['Only https URLs are allowed.'],
+      active: ['Must be a valid boolean.'],
+    });
+  });
+
   it('refuses the 11th subscription of a user with the contract message, and keeps 10', async () => {
     const { webhooks, create } = setUp();
     for (let count = 0; count < 10; count++) await create();
