@@ -138,6 +138,25 @@ export const settings = {
     },
   ),
   webhookQueueUrl: setting('WEBHOOK_QUEUE_URL', 'the SQS queue of webhook deliveries (set by the stack)', '', text),
+  webhookSecretKeyId: setting(
+    'WEBHOOK_SECRET_KEY_ID',
+    'the KMS key that seals webhook signing secrets (set by the stack in AWS)',
+    '',
+    text,
+  ),
+  webhookSecretKey: setting(
+    'WEBHOOK_SECRET_KEY',
+    'without a KMS key: the base64 of the 32-byte key that seals webhook signing secrets (`npm start` keeps one in DATA_DIR)',
+    '',
+    (raw, variable) => {
+      if (raw.trim() === '') return '';
+      const key = Buffer.from(raw, 'base64');
+      if (key.length !== 32 || key.toString('base64') !== raw.trim()) {
+        throw new ConfigError(`Environment variable ${variable} must be the base64 of 32 bytes`);
+      }
+      return raw.trim();
+    },
+  ),
   eventBusName: setting('EVENT_BUS_NAME', 'the EventBridge bus domain events are published on (set by the stack in AWS)', '', text),
   eventsFile: setting(
     'EVENTS_FILE',
@@ -188,7 +207,7 @@ export interface Config {
   /** Per-request DynamoDB cost headers on local answers. @default false */
   dynamoDbMetrics: boolean;
   /** Which webhook URLs are allowed, and the retry schedule's scale. @default https only, no loopback; scale 1 */
-  webhooks: { policy: UrlPolicy; retryScale: number };
+  webhooks: { policy: UrlPolicy; retryScale: number; secretKeyId: string; secretKey: Buffer | undefined };
 }
 
 /** The service's configuration from an environment; throws a clear message on a wrong value. */
@@ -208,6 +227,8 @@ export function readConfig(env: Environment): Config {
     webhooks: {
       policy: { allowHttp: values.webhookAllowHttp, allowLoopback: values.webhookAllowLoopback },
       retryScale: values.webhookRetryScale,
+      secretKeyId: values.webhookSecretKeyId,
+      secretKey: values.webhookSecretKey ? Buffer.from(values.webhookSecretKey, 'base64') : undefined,
     },
   };
 }

@@ -4,11 +4,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { keptKey } from './kept-keys';
 
 export interface StopOptions {
   /** How long the JVM may take to exit after SIGTERM before it is killed. @default 20000 */
@@ -104,12 +105,7 @@ async function stopJvm(child: ChildProcess, { graceMs = 20_000, killWaitMs = 10_
  * reachable on the next run. Known only to the server and the tools that read the file.
  */
 export function localAccessKey(dataDir?: string): string {
-  if (!dataDir) return `local${randomBytes(16).toString('hex')}`;
-  const file = join(dataDir, '.access-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = `local${randomBytes(16).toString('hex')}`;
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  return keptKey(dataDir, '.access-key', () => `local${randomBytes(16).toString('hex')}`);
 }
 
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {

@@ -12,6 +12,7 @@ import { provideDeliveryQueue } from '../functions/delivery-queue';
 import { streamPublisher } from '../functions/integrations/stream-publisher';
 import { attemptDelivery, type DeliveryDeps, fanOut } from '../functions/integrations/webhook-delivery';
 import { postWebhook } from '../functions/integrations/webhook-http';
+import { secretBox } from '../functions/secret-box';
 import { services } from '../functions/services';
 import { readLocalConfig, readSetting } from '../functions/config';
 import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
@@ -19,6 +20,7 @@ import { appendToFile, InProcessBus } from './event-bus';
 import { createApiServer } from './server';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { InProcessDeliveryQueue } from './webhook-queue';
+import { localSecretKey } from './kept-keys';
 import { ensureTable, localClient } from './table';
 
 async function main(): Promise<void> {
@@ -34,6 +36,10 @@ async function main(): Promise<void> {
   // A developer points webhooks at receivers on this machine, over plain http.
   process.env.WEBHOOK_ALLOW_HTTP ||= '1';
   process.env.WEBHOOK_ALLOW_LOOPBACK ||= '1';
+  const directory = dataDir ? resolve(dataDir) : undefined;
+  if (directory) mkdirSync(directory, { recursive: true });
+  // Webhook signing secrets are sealed under a key of this machine's (KMS in AWS).
+  process.env.WEBHOOK_SECRET_KEY ||= localSecretKey(directory);
 
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
@@ -41,8 +47,6 @@ async function main(): Promise<void> {
   let poller: StreamPoller | undefined = undefined;
   let deliveries: InProcessDeliveryQueue | undefined = undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
-    const directory = dataDir ? resolve(dataDir) : undefined;
-    if (directory) mkdirSync(directory, { recursive: true });
     // The engine's database is named by this key: nobody without it sees the tables.
     const key = readSetting('localAccessKey', process.env) || localAccessKey(directory);
     process.env.AWS_ACCESS_KEY_ID = key;
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
   });
   const deliveryDeps: DeliveryDeps = {
     webhooks,
+    secrets: secretBox(),
     queue,
     send: (url, body, headers) => postWebhook(new URL(url), body, headers, { policy: config.webhooks.policy }),
     retryScale: config.webhooks.retryScale,

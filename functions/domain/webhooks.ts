@@ -43,6 +43,15 @@ export const webhookMessages = {
 /** A signing secret, as shown once: `whsec_` and the base64 of 24 random bytes. */
 export type WebhookSecret = string;
 
+/**
+ * Port: seals secrets before they are stored and opens them to sign (KMS in AWS, a local
+ * key under `npm start`): a stored subscription holds its secrets sealed only.
+ */
+export interface SecretBox {
+  seal(secret: WebhookSecret): Promise<string>;
+  open(sealed: string): Promise<WebhookSecret>;
+}
+
 export interface Webhook {
   id: string;
   ownerId: string;
@@ -52,10 +61,10 @@ export interface Webhook {
   active: boolean;
   created: string;
   modified: string;
-  /** The signing secret. */
-  secret: WebhookSecret;
-  /** The secret before the last rotation, and until when it still signs. */
-  previousSecret?: { secret: WebhookSecret; until: string };
+  /** The signing secret, sealed (`SecretBox`). */
+  secret: string;
+  /** The secret before the last rotation, sealed, and until when it still signs. */
+  previousSecret?: { secret: string; until: string };
   /** Since when every delivery failed (cleared by a delivered one). */
   failingSince?: string;
 }
@@ -167,8 +176,14 @@ export function secretOf(random: Uint8Array): WebhookSecret {
   return `whsec_${Buffer.from(random).toString('base64')}`;
 }
 
-/** POST /api/webhooks/: the new subscription, with its secret (shown only here and by rotate). */
-export async function createWebhook(body: unknown, deps: WebhookDeps & { secret: WebhookSecret }): Promise<Webhook> {
+/** A new secret for a subscription: shown once to its owner, stored only sealed. */
+export interface NewSecret {
+  secret: WebhookSecret;
+  box: Pick<SecretBox, 'seal'>;
+}
+
+/** POST /api/webhooks/: the new subscription (the caller shows `deps.secret` once). */
+export async function createWebhook(body: unknown, deps: WebhookDeps & NewSecret): Promise<Webhook> {
   const { fields, url } = withUrl(createSchema, body, deps.policy, true);
   const stamp = deps.now.toISOString();
   const webhook: Webhook = {
@@ -180,7 +195,7 @@ export async function createWebhook(body: unknown, deps: WebhookDeps & { secret:
     active: true,
     created: stamp,
     modified: stamp,
-    secret: deps.secret,
+    secret: await deps.box.seal(deps.secret),
   };
   await deps.webhooks.create(webhook, MAX_WEBHOOKS_PER_USER);
   return webhook;
@@ -247,11 +262,11 @@ export async function changeWebhook(id: string, body: unknown, deps: WebhookDeps
 }
 
 /** POST /api/webhooks/{id}/rotate_secret/: a new secret; the old one signs too for 24 hours. */
-export async function rotateSecret(id: string, deps: WebhookDeps & { secret: WebhookSecret }): Promise<Webhook> {
+export async function rotateSecret(id: string, deps: WebhookDeps & NewSecret): Promise<Webhook> {
   const webhook = await readWebhook(id, deps);
   const rotated: Webhook = {
     ...webhook,
-    secret: deps.secret,
+    secret: await deps.box.seal(deps.secret),
     previousSecret: { secret: webhook.secret, until: new Date(deps.now.getTime() + PREVIOUS_SECRET_LIFETIME_MS).toISOString() },
     modified: deps.now.toISOString(),
   };
@@ -259,8 +274,8 @@ export async function rotateSecret(id: string, deps: WebhookDeps & { secret: Web
   return rotated;
 }
 
-/** The secrets that sign a delivery now: the current one, and the previous one within its 24 hours. */
-export function signingSecrets(webhook: Webhook, now: Date): WebhookSecret[] {
+/** The (sealed) secrets that sign a delivery now: the current one, and the previous one within its 24 hours. */
+export function signingSecrets(webhook: Webhook, now: Date): string[] {
   const previous = webhook.previousSecret;
   return previous && Date.parse(previous.until) > now.getTime() ? [webhook.secret, previous.secret] : [webhook.secret];
 }

@@ -22,6 +22,7 @@ import {
   nextTask,
   PING_EVENT_TYPE,
   retryDelayMs,
+  type SecretBox,
   signingSecrets,
   type Webhook,
   type WebhookStore,
@@ -39,6 +40,8 @@ export type Sender = (url: string, body: string, headers: Record<string, string>
 
 export interface DeliveryDeps {
   webhooks: WebhookStore;
+  /** Opens the sealed secrets to sign with. */
+  secrets: Pick<SecretBox, 'open'>;
   queue: DeliveryQueue;
   send: Sender;
   /** Multiplies the retry schedule (tests and the local runtime shorten it). @default 1 */
@@ -65,8 +68,14 @@ export async function fanOut({ event, audience }: Publication, deps: DeliveryDep
 }
 
 /** The Standard Webhooks headers of one attempt: one signature per secret that signs now. */
-export function signedHeaders(delivery: Delivery, webhook: Webhook, at: Date): Record<string, string> {
-  const signatures = signingSecrets(webhook, at).map((secret) => new Signer(secret).sign(delivery.id, at, delivery.payload));
+export async function signedHeaders(
+  delivery: Delivery,
+  webhook: Webhook,
+  at: Date,
+  secrets: Pick<SecretBox, 'open'>,
+): Promise<Record<string, string>> {
+  const opened = await Promise.all(signingSecrets(webhook, at).map((sealed) => secrets.open(sealed)));
+  const signatures = opened.map((secret) => new Signer(secret).sign(delivery.id, at, delivery.payload));
   return {
     'content-type': 'application/json',
     'user-agent': 'calendar-webhooks/1',
@@ -88,7 +97,7 @@ export async function attemptDelivery(task: DeliveryTask, deps: DeliveryDeps): P
   let outcome: SendOutcome;
   if (!webhook) outcome = { ok: false, error: 'the subscription was deleted' };
   else if (!webhook.active && delivery.eventType !== PING_EVENT_TYPE) outcome = { ok: false, error: 'the subscription is not active' };
-  else outcome = await deps.send(webhook.url, delivery.payload, signedHeaders(delivery, webhook, now));
+  else outcome = await deps.send(webhook.url, delivery.payload, await signedHeaders(delivery, webhook, now, deps.secrets));
 
   const delay = outcome.ok || !webhook?.active ? undefined : retryDelayMs(attempt, deps.retryScale);
   const after: Delivery = {

@@ -6,6 +6,7 @@
  */
 import { sqsDeliveryQueue } from '../delivery-queue';
 import { logger } from '../http/logger';
+import { secretBox } from '../secret-box';
 import { services } from '../services';
 import { sqsDeliveryWorker } from './sqs-delivery-queue';
 import { postWebhook } from './webhook-http';
@@ -16,6 +17,8 @@ const { webhooks, config } = services();
 
 export const handler = sqsDeliveryWorker({
   webhooks,
+  // Built at the first delivery: the KMS client only where a secret is opened.
+  secrets: { open: (sealed) => secretBox().open(sealed) },
   queue,
   send: (url, body, headers) => postWebhook(new URL(url), body, headers, { policy: config.webhooks.policy }),
   retryScale: config.webhooks.retryScale,

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 // Settings every test worker runs with. DYNAMODB_ENDPOINT and TABLE_NAME come from the
 // global setup; cheap bcrypt keeps the many sign-ups of the suite fast.
 process.env.AWS_REGION ??= 'us-east-1';
@@ -28,3 +30,5 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.WEBHOOK_ALLOW_HTTP ??= '1';
 process.env.WEBHOOK_ALLOW_LOOPBACK ??= '1';
 process.env.WEBHOOK_RETRY_SCALE ??= '0.001';
+// Webhook secrets are sealed under a key of this run (KMS in AWS).
+process.env.WEBHOOK_SECRET_KEY ??= randomBytes(32).toString('base64');

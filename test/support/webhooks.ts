@@ -6,6 +6,7 @@ import { provideDeliveryQueue } from '../../functions/delivery-queue';
 import type { DeliveryTask } from '../../functions/domain/webhooks';
 import { attemptDelivery, type DeliveryDeps, fanOut } from '../../functions/integrations/webhook-delivery';
 import { postWebhook, type PostOptions } from '../../functions/integrations/webhook-http';
+import { secretBox } from '../../functions/secret-box';
 import { services } from '../../functions/services';
 import { InProcessDeliveryQueue } from '../../local/webhook-queue';
 import type { EventListener } from '../../local/event-bus';
@@ -31,6 +32,7 @@ export function useDeliveries(options: Partial<PostOptions> = {}): Deliveries {
   };
   const deps: DeliveryDeps = {
     webhooks,
+    secrets: secretBox(),
     queue,
     send: (url, body, headers) => postWebhook(new URL(url), body, headers, { policy: config.webhooks.policy, ...options }),
     retryScale: config.webhooks.retryScale,

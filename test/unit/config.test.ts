@@ -23,7 +23,7 @@ describe('the configuration schema', () => {
       invitationLimits: { meetingsPerHour: 100, guestsPerHour: 500 },
       corsOrigins: [],
       dynamoDbMetrics: false,
-      webhooks: { policy: { allowHttp: false, allowLoopback: false }, retryScale: 1 },
+      webhooks: { policy: { allowHttp: false, allowLoopback: false }, retryScale: 1, secretKeyId: '', secretKey: undefined },
     });
   });
 
@@ -46,6 +46,8 @@ describe('the configuration schema', () => {
       WEBHOOK_ALLOW_HTTP: '1',
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       WEBHOOK_RETRY_SCALE: '0.001',
+      WEBHOOK_SECRET_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/k',
+      WEBHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(config).toEqual({
       tableName: 't',
@@ -58,7 +60,12 @@ describe('the configuration schema', () => {
       invitationLimits: { meetingsPerHour: 5, guestsPerHour: 6 },
       corsOrigins: ['https://a.example', 'https://b.example'],
       dynamoDbMetrics: true,
-      webhooks: { policy: { allowHttp: true, allowLoopback: true }, retryScale: 0.001 },
+      webhooks: {
+        policy: { allowHttp: true, allowLoopback: true },
+        retryScale: 0.001,
+        secretKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
+        secretKey: Buffer.alloc(32, 7),
+      },
     });
   });
 
@@ -78,6 +85,7 @@ describe('the configuration schema', () => {
     ['LOGIN_ATTEMPTS_PER_IP', '0', 'Environment variable LOGIN_ATTEMPTS_PER_IP must be an integer from 1 to 1000000, got "0"'],
     ['TIME_ZONE', 'Mars/Olympus', 'Environment variable TIME_ZONE must be an IANA time zone name, got "Mars/Olympus"'],
     ['DYNAMODB_METRICS', 'yes', 'Environment variable DYNAMODB_METRICS must be 1 or 0, got "yes"'],
+    ['WEBHOOK_SECRET_KEY', 'c2hvcnQ=', 'Environment variable WEBHOOK_SECRET_KEY must be the base64 of 32 bytes'],
     ['WEBHOOK_RETRY_SCALE', '0', 'Environment variable WEBHOOK_RETRY_SCALE must be a number above 0 and at most 1000, got "0"'],
     ['WEBHOOK_RETRY_SCALE', '-1', 'Environment variable WEBHOOK_RETRY_SCALE must be a number above 0 and at most 1000, got "-1"'],
   ])('refuses %s=%s with a message naming it', (variable, value, message) => {

@@ -22,7 +22,7 @@ import {
 import { attemptDelivery, type DeliveryDeps, fanOut, type SendOutcome } from '../../functions/integrations/webhook-delivery';
 import { readImage } from '../../functions/store/change-images';
 import { toMeetingItem } from '../../functions/store/items/meeting';
-import { MemoryWebhookStore } from './webhook-fakes';
+import { MemoryWebhookStore, plainBox } from './webhook-fakes';
 
 const START = Date.parse('2030-06-01T08:00:00.000Z');
 const SECOND = 1000;
@@ -59,6 +59,7 @@ function world(retryScale?: number) {
   const receiver = { answer: async (_sent: Sent): Promise<SendOutcome> => ({ ok: true, status: 200 }) };
   const deps: DeliveryDeps = {
     webhooks,
+    secrets: plainBox,
     queue,
     send: async (url, body, headers) => {
       const got = { url, body, headers, at: clock.now };
@@ -92,6 +93,7 @@ function world(retryScale?: number) {
 
   /** What the webhook use cases get for a request of `ownerId`, now. */
   const asOwner = (ownerId: string) => ({
+    box: plainBox,
     webhooks,
     queue,
     caller: { id: ownerId },

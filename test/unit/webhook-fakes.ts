@@ -5,6 +5,7 @@ import {
   type Delivery,
   type DeliveryQueue,
   type DeliveryTask,
+  type SecretBox,
   type Webhook,
   WebhookLimitReached,
   type WebhookStore,
@@ -79,6 +80,9 @@ export class MemoryWebhookStore implements WebhookStore {
       .map((delivery) => structuredClone(delivery));
   }
 }
+
+/** A box that keeps secrets as they are, so a test can read what was stored. */
+export const plainBox: SecretBox = { seal: async (secret) => secret, open: async (sealed) => sealed };
 
 /** A queue that only records what it is handed. */
 export class RecordingQueue implements DeliveryQueue {

@@ -12,6 +12,7 @@ import {
   waitSeconds,
 } from '../../functions/integrations/sqs-delivery-queue';
 import type { Sender, SendOutcome } from '../../functions/integrations/webhook-delivery';
+import { plainBox } from './webhook-fakes';
 
 const NOW = new Date('2030-01-01T10:00:00.000Z');
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks';
@@ -156,7 +157,14 @@ function setUp(outcome: SendOutcome = { ok: true, status: 204 }) {
   const queue = new SqsDeliveryQueue(new SQSClient({ region: 'us-east-1' }), QUEUE_URL, () => NOW);
   const send = jest.fn<ReturnType<Sender>, Parameters<Sender>>(async () => outcome);
   const errors: unknown[] = [];
-  const handler = sqsDeliveryWorker({ webhooks, queue, send, now: () => NOW, onError: (error) => errors.push(error) });
+  const handler = sqsDeliveryWorker({
+    webhooks,
+    secrets: plainBox,
+    queue,
+    send,
+    now: () => NOW,
+    onError: (error) => errors.push(error),
+  });
   const sent = () =>
     sqs
       .commandCalls(SendMessageCommand)

@@ -31,7 +31,7 @@ import {
   type WebhookStore,
 } from '../../functions/domain/webhooks';
 import { expectRejection } from './expect-error';
-import { MemoryWebhookStore, RecordingQueue } from './webhook-fakes';
+import { MemoryWebhookStore, plainBox, RecordingQueue } from './webhook-fakes';
 
 const aws: UrlPolicy = { allowHttp: false, allowLoopback: false };
 const NOW = new Date('2030-06-01T08:00:00.000Z');
@@ -44,7 +44,15 @@ const secretC = secretOf(new Uint8Array(24).fill(3));
 function setUp() {
   const webhooks = new MemoryWebhookStore();
   const queue = new RecordingQueue();
-  const deps = (callerId = 'ann', now = NOW) => ({ webhooks, queue, caller: { id: callerId }, policy: aws, now, secret: secretA });
+  const deps = (callerId = 'ann', now = NOW) => ({
+    webhooks,
+    queue,
+    caller: { id: callerId },
+    policy: aws,
+    now,
+    secret: secretA,
+    box: plainBox,
+  });
   const create = (body: object = {}, callerId = 'ann', now = NOW) =>
     createWebhook({ url: 'https://hooks.example.com/in', events: ['*'], ...body }, deps(callerId, now));
   return { webhooks, queue, deps, create };

@@ -1,0 +1,22 @@
+/**
+ * The container's webhook secret box (composition root; kept apart so that only the
+ * functions that seal or open secrets load KMS): KMS in AWS (`WEBHOOK_SECRET_KEY_ID`), a
+ * local key under `npm start` and in tests (`WEBHOOK_SECRET_KEY`).
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import { config } from './config';
+import type { SecretBox } from './domain/webhooks';
+import { tracer } from './http/observability';
+import { kmsSecretBox, localSecretBox } from './store/secret-box';
+
+let cached: SecretBox | undefined;
+
+export function secretBox(): SecretBox {
+  if (!cached) {
+    const { secretKeyId, secretKey } = config().webhooks;
+    if (secretKeyId) cached = kmsSecretBox(tracer.captureAWSv3Client(new KMSClient({ maxAttempts: 3 })), secretKeyId);
+    else if (secretKey) cached = localSecretBox(secretKey);
+    else throw new Error('No key for webhook secrets: set WEBHOOK_SECRET_KEY_ID (a KMS key) or WEBHOOK_SECRET_KEY');
+  }
+  return cached;
+}
