@@ -33,6 +33,8 @@ export interface Route {
   throttle?: { rateLimit: number; burstLimit: number };
   /** Hands webhook delivery attempts to the delivery queue: the stack lets it send there, and nothing more of the queue. */
   sendsDeliveries?: true;
+  /** Makes webhook signing secrets: the stack lets it encrypt them with the secrets' KMS key, and never decrypt. */
+  sealsSecrets?: true;
 }
 
 export const routes: readonly Route[] = [
@@ -121,12 +123,12 @@ function webhookRoutes(): Route[] {
     partitions: writes,
   });
   return [
-    entry('CreateWebhook', 'POST', '', 'create-webhook', 'readwrite'),
+    { ...entry('CreateWebhook', 'POST', '', 'create-webhook', 'readwrite'), sealsSecrets: true },
     entry('ListWebhooks', 'GET', '', 'list-webhooks', 'read'),
     entry('GetWebhook', 'GET', '{id}/', 'get-webhook', 'read'),
     entry('UpdateWebhook', 'PATCH', '{id}/', 'update-webhook', 'readwrite'),
     entry('DeleteWebhook', 'DELETE', '{id}/', 'delete-webhook', 'readwrite'),
-    entry('RotateWebhookSecret', 'POST', '{id}/rotate_secret/', 'rotate-webhook-secret', 'readwrite'),
+    { ...entry('RotateWebhookSecret', 'POST', '{id}/rotate_secret/', 'rotate-webhook-secret', 'readwrite'), sealsSecrets: true },
     { ...entry('PingWebhook', 'POST', '{id}/ping/', 'ping-webhook', 'readwrite'), sendsDeliveries: true },
     entry('ListWebhookDeliveries', 'GET', '{id}/deliveries/', 'list-webhook-deliveries', 'read'),
     {

@@ -157,6 +157,7 @@ export class CalendarStack extends Stack {
       credentialsProvider,
       timeZone: props.timeZone,
       senders: routes.filter((route) => route.sendsDeliveries).map((route) => this.functions[route.name] as ApiFunction),
+      sealers: routes.filter((route) => route.sealsSecrets).map((route) => this.functions[route.name] as ApiFunction),
     });
     this.alarms.push(...this.webhooks.alarms);
 

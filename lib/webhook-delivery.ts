@@ -1,14 +1,25 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/integrations/eventbridge-transport';
 import { ApiFunction } from './api-function';
+
+/**
+ * The encryption context every webhook signing secret is sealed and opened under; the
+ * grants of the secrets' key require it, so the key does nothing else for these functions.
+ * The application code passes the same context (see `functions/store/secret-box.ts`).
+ */
+export const WEBHOOK_SECRET_CONTEXT = { purpose: 'calendar-webhook-secret' } as const;
+
+/** The environment variable that tells a function the secrets' key (its ARN). */
+export const WEBHOOK_SECRET_KEY_ENV = 'WEBHOOK_SECRET_KEY_ID';
 
 export interface WebhookDeliveryProps {
   /** The service's table: the worker reaches its webhook partition only. */
@@ -23,6 +34,8 @@ export interface WebhookDeliveryProps {
   timeZone?: string;
   /** The functions that hand attempts to the queue (ping, redeliver): told its URL, allowed to send to it only. @default none */
   senders?: readonly ApiFunction[];
+  /** The functions that make signing secrets (create, rotate): told the secrets' key, allowed to encrypt with it only. @default none */
+  sealers?: readonly ApiFunction[];
   /** The worker's timeout: a batch of 10 POSTs of at most 10 s each, in parallel, and their logging. @default Duration.seconds(60) */
   workerTimeout?: Duration;
   /**
@@ -44,17 +57,15 @@ export interface WebhookDeliveryProps {
  * dead-letter queue, kept 14 days for an operator to redrive; alarms tell when something
  * lands there and when the worker fails whole batches.
  *
- * Secrets at rest: subscriptions keep their signing secrets in the table, because every
- * attempt must sign with them (HMAC needs the secret itself, so it cannot be stored as a
- * hash). They are protected by the table's encryption at rest (DynamoDB encrypts every
- * item, its stream and its backups) and, against the service's own code, by the per-route
- * `dynamodb:LeadingKeys` isolation: only the webhook routes and this worker may read the
- * `WEBHOOK#` partition; every other function of the stack is refused those items by IAM.
- * (The stream publisher reads the table's stream, whose images include webhook items; its
- * event source filter lets only meetings and days reach its code.) The queue carries no
- * secret (events and task ids only). A customer-managed KMS key for the table would add
- * per-use audit and revocation of the whole table, not a narrower reader than this; a
- * narrower one would take envelope encryption of the secret field itself.
+ * Secrets at rest: every attempt must sign with its subscription's secret (HMAC needs the
+ * secret itself, so it cannot be stored as a hash). The application seals a secret with a
+ * customer-managed KMS key (`secretsKey`) before it stores it: the routes that make secrets
+ * (the `sealers`) may only encrypt with the key, this worker alone may decrypt, and both
+ * only under the secrets' encryption context. Whoever else reads a webhook item (the
+ * other webhook routes, the stream publisher through the table's stream, a backup or an
+ * export) sees ciphertext, and every opening is a CloudTrail event. The per-route
+ * `dynamodb:LeadingKeys` isolation still keeps the `WEBHOOK#` partition from every other
+ * function of the stack. The queue carries no secret (events and task ids only).
  */
 export class WebhookDelivery extends Construct {
   /** Where events and delivery attempts wait for the worker. */
@@ -64,6 +75,8 @@ export class WebhookDelivery extends Construct {
   /** Every domain event of the bus to the queue. */
   readonly rule: Rule;
   readonly worker: ApiFunction;
+  /** Seals the subscriptions' signing secrets: rotated yearly, and kept when the stack is deleted, as the table is. */
+  readonly secretsKey: Key;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: WebhookDeliveryProps) {
@@ -101,6 +114,14 @@ export class WebhookDelivery extends Construct {
       targets: [new SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue })],
     });
 
+    this.secretsKey = new Key(this, 'SecretsKey', {
+      description: "Seals the signing secrets of the calendar service's webhook subscriptions before they are stored",
+      enableKeyRotation: true,
+      // The table outlives the stack (it is retained); without this key its secrets could never be opened again.
+      removalPolicy: RemovalPolicy.RETAIN,
+      alias: `alias/${Stack.of(this).stackName}/webhook-secrets`,
+    });
+
     this.worker = new ApiFunction(this, 'Worker', {
       functionsDir: props.functionsDir,
       credentialsProvider: props.credentialsProvider,
@@ -116,6 +137,7 @@ export class WebhookDelivery extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'], resources: [this.queue.queueArn] }),
     );
+    this.allowSecrets(this.worker, 'kms:Decrypt');
     fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,
@@ -128,6 +150,8 @@ export class WebhookDelivery extends Construct {
       sender.function.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queueUrl);
       sender.function.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
     }
+
+    for (const sealer of props.sealers ?? []) this.allowSecrets(sealer, 'kms:Encrypt');
 
     const fiveMinutes = Duration.minutes(5);
     this.alarms.push(
@@ -146,6 +170,22 @@ export class WebhookDelivery extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Tells the function the secrets' key and lets it do `action` with it, under the secrets'
+   * encryption context only. The key policy trusts the account, so this IAM statement is
+   * what allows the call.
+   */
+  private allowSecrets(target: ApiFunction, action: 'kms:Encrypt' | 'kms:Decrypt'): void {
+    target.function.addEnvironment(WEBHOOK_SECRET_KEY_ENV, this.secretsKey.keyArn);
+    target.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: [action],
+        resources: [this.secretsKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_CONTEXT.purpose } },
       }),
     );
   }

@@ -5,6 +5,7 @@ import { EVENT_SOURCE } from '../../functions/integrations/eventbridge-transport
 import { routes } from '../../functions/routes';
 import { tableActions } from '../../lib/api-function';
 import { CalendarStack } from '../../lib/calendar-stack';
+import { WEBHOOK_SECRET_CONTEXT } from '../../lib/webhook-delivery';
 
 // Bundling is skipped: these tests read the template, not the code assets.
 function synthesize() {
@@ -45,6 +46,9 @@ const environmentOf = (functionId: string) =>
   (propertiesOf('AWS::Lambda::Function', functionId).Environment as { Variables: Record<string, unknown> }).Variables;
 
 const senderNames = ['PingWebhook', 'RedeliverWebhookDelivery'];
+const sealerNames = ['CreateWebhook', 'RotateWebhookSecret'];
+const keyId = idOf(webhooks.secretsKey);
+const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
 
 describe('webhook delivery in the CDK stack', () => {
   describe('the queue and its dead-letter queue', () => {
@@ -179,9 +183,9 @@ describe('webhook delivery in the CDK stack', () => {
       );
     });
 
-    it('is granted nothing else than its logs, traces, the table and the queue', () => {
+    it("is granted nothing else than its logs, traces, the table, the queue and the secrets' key", () => {
       const prefixes = new Set(workerStatements.flatMap(actionsOf).map((action) => action.split(':')[0]));
-      expect([...prefixes].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
+      expect([...prefixes].sort()).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
     });
   });
 
@@ -209,6 +213,81 @@ describe('webhook delivery in the CDK stack', () => {
         expect({ route: route.name, url: environmentOf(idOf(fn)).WEBHOOK_QUEUE_URL }).toEqual({ route: route.name, url: undefined });
         expect({ route: route.name, sqs: withPrefix(statementsOfRole(roleIdOf(fn)), 'sqs:') }).toEqual({ route: route.name, sqs: [] });
       }
+    });
+  });
+
+  describe("the signing secrets' key", () => {
+    it('is the one KMS key of the stack: symmetric, rotated, described, and kept when the stack is deleted', () => {
+      const keys = resources('AWS::KMS::Key');
+      expect(keys.map(([id]) => id)).toEqual([keyId]);
+      const [, key] = keys[0]! as [string, Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string }];
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.UpdateReplacePolicy).toBe('Retain');
+      expect(key.Properties).toMatchObject({ EnableKeyRotation: true, Description: expect.stringContaining('webhook') });
+      expect(key.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+      expect(key.Properties.KeyUsage ?? 'ENCRYPT_DECRYPT').toBe('ENCRYPT_DECRYPT');
+    });
+
+    it("is named by an alias under the stack's name", () => {
+      expect(resources('AWS::KMS::Alias').map(([, alias]) => alias.Properties)).toEqual([
+        { AliasName: 'alias/TestStack/webhook-secrets', TargetKeyId: keyArn },
+      ]);
+    });
+
+    it("trusts only the account in its key policy, so that the functions' IAM policies decide who may use it", () => {
+      const policy = propertiesOf('AWS::KMS::Key', keyId).KeyPolicy as { Statement: { Principal: unknown }[] };
+      expect(policy.Statement.length).toBeGreaterThan(0);
+      for (const statement of policy.Statement)
+        expect(JSON.stringify(statement.Principal)).toMatch(/^\{"AWS":\{"Fn::Join":.*:root"\]\]\}\}$/);
+    });
+
+    it('is used by exactly the routes the route table marks as making secrets', () => {
+      expect(
+        routes
+          .filter((route) => route.sealsSecrets)
+          .map((route) => route.name)
+          .sort(),
+      ).toEqual(sealerNames);
+    });
+
+    it("lets the routes that make secrets only encrypt, the worker only decrypt, both under the secrets' encryption context, and no other role use KMS", () => {
+      const isKms = (action: string) => action === '*' || action.toLowerCase().startsWith('kms:');
+      const kmsByRole: Record<string, Statement[]> = {};
+      for (const [, policy] of [...resources('AWS::IAM::Policy'), ...resources('AWS::IAM::ManagedPolicy')]) {
+        const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) =>
+          actionsOf(statement).some(isKms),
+        );
+        for (const role of (policy.Properties.Roles as { Ref: string }[] | undefined) ?? []) {
+          if (statements.length > 0) (kmsByRole[role.Ref] ??= []).push(...statements);
+        }
+      }
+      for (const [, role] of resources('AWS::IAM::Role')) {
+        expect(JSON.stringify(role.Properties.Policies ?? [])).not.toMatch(/"kms:|"\*"/i);
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+      const onKey = (action: string) => [
+        {
+          Effect: 'Allow',
+          Action: action,
+          Resource: keyArn,
+          Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'calendar-webhook-secret' } },
+        },
+      ];
+      expect(kmsByRole).toEqual({
+        [roleIdOf(stack.functions.CreateWebhook!.function)]: onKey('kms:Encrypt'),
+        [roleIdOf(stack.functions.RotateWebhookSecret!.function)]: onKey('kms:Encrypt'),
+        [roleIdOf(webhooks.worker.function)]: onKey('kms:Decrypt'),
+      });
+      expect(WEBHOOK_SECRET_CONTEXT).toEqual({ purpose: 'calendar-webhook-secret' });
+    });
+
+    it('is told (by its ARN) to the routes that make secrets and to the worker, and to no other function', () => {
+      const told = resources('AWS::Lambda::Function')
+        .filter(([id]) => environmentOf(id).WEBHOOK_SECRET_KEY_ID !== undefined)
+        .map(([id]) => id);
+      const expected = [...sealerNames.map((name) => stack.functions[name]!.function), webhooks.worker.function].map(idOf);
+      expect(told.sort()).toEqual(expected.sort());
+      for (const id of expected) expect(environmentOf(id).WEBHOOK_SECRET_KEY_ID).toEqual(keyArn);
     });
   });
 
@@ -272,5 +351,6 @@ describe('webhook delivery in the CDK stack', () => {
     expect(acknowledged(webhooks.deadLetterQueue)).toEqual(['AwsSolutions-SQS3']);
     expect(acknowledged(webhooks.queue)).toEqual([]);
     expect(acknowledged(webhooks)).toEqual([]);
+    expect(acknowledged(webhooks.secretsKey)).toEqual([]);
   });
 });
