@@ -10,13 +10,14 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/integrations/eventbridge-transport';
 import { ApiFunction } from './api-function';
+import { SECRET_CONTEXT } from '../functions/store/secret-box';
 
 /**
  * The encryption context every webhook signing secret is sealed and opened under; the
  * grants of the secrets' key require it, so the key does nothing else for these functions.
- * The application code passes the same context (see `functions/store/secret-box.ts`).
+ * It is the application's own (`functions/store/secret-box.ts`), so the two cannot drift.
  */
-export const WEBHOOK_SECRET_CONTEXT = { purpose: 'calendar-webhook-secret' } as const;
+export const WEBHOOK_SECRET_CONTEXT = SECRET_CONTEXT;
 
 /** The environment variable that tells a function the secrets' key (its ARN). */
 export const WEBHOOK_SECRET_KEY_ENV = 'WEBHOOK_SECRET_KEY_ID';
