@@ -104,6 +104,12 @@ export const settings = {
     integer(1, 1_000_000),
   ),
   corsOrigins: setting('CORS_ORIGINS', 'comma-separated origins allowed to call the API from browsers (with credentials)', '', list),
+  dynamoDbMaxInFlight: setting(
+    'DYNAMODB_MAX_IN_FLIGHT',
+    'DynamoDB calls that may wait on the engine at once per process; beyond them a request is shed with 503',
+    '64',
+    integer(1, 100_000),
+  ),
   dynamoDbMetrics: setting(
     'DYNAMODB_METRICS',
     '`1` adds the DynamoDB calls and units of each request to local answers (for the benchmark)',
@@ -206,6 +212,8 @@ export interface Config {
   corsOrigins: string[];
   /** Per-request DynamoDB cost headers on local answers. @default false */
   dynamoDbMetrics: boolean;
+  /** DynamoDB calls waiting on the engine at once per process, at most. @default 64 */
+  dynamoDbMaxInFlight: number;
   /** Which webhook URLs are allowed, and the retry schedule's scale. @default https only, no loopback; scale 1 */
   webhooks: { policy: UrlPolicy; retryScale: number; secretKeyId: string; secretKey: Buffer | undefined };
 }
@@ -224,6 +232,7 @@ export function readConfig(env: Environment): Config {
     invitationLimits: { meetingsPerHour: values.meetingsPerHour, guestsPerHour: values.guestsPerHour },
     corsOrigins: values.corsOrigins,
     dynamoDbMetrics: values.dynamoDbMetrics,
+    dynamoDbMaxInFlight: values.dynamoDbMaxInFlight,
     webhooks: {
       policy: { allowHttp: values.webhookAllowHttp, allowLoopback: values.webhookAllowLoopback },
       retryScale: values.webhookRetryScale,

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, type Config } from './config';
 import type { Stores } from './domain/ports';
 import type { AuthenticationPorts } from './http/auth';
+import { logger } from './http/logger';
 import { businessMetric, tracer } from './http/observability';
 import { createStores } from './store';
 import { createClients } from './store/client';
@@ -26,7 +27,11 @@ let cached: Services | undefined;
 export function services(): Services {
   if (!cached) {
     const settings = config();
-    const clients = createClients({ endpoint: settings.dynamoDbEndpoint });
+    const clients = createClients({
+      endpoint: settings.dynamoDbEndpoint,
+      maxInFlight: settings.dynamoDbMaxInFlight,
+      onDeadline: (operation, elapsedMs) => logger.warn('storage call ended by the request deadline', { operation, elapsedMs }),
+    });
     tracer.captureAWSv3Client(clients.base);
     const stores = createStores(clients.document, settings.tableName, { writeRetried: businessMetric.writeRetried });
     cached = {

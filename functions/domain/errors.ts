@@ -97,6 +97,26 @@ export class TemporarilyUnavailable extends DomainError {
   }
 }
 
+/**
+ * The request's deadline passed while it waited for storage. Nothing is known of a write
+ * in flight: a retry with the same Idempotency-Key answers what it did.
+ */
+export class DeadlineExceeded extends TemporarilyUnavailable {
+  constructor(
+    readonly operation: string,
+    readonly elapsedMs: number,
+  ) {
+    super({ message: 'The service did not answer in time. Retry shortly; repeat a write with the same Idempotency-Key.' });
+  }
+}
+
+/** Too many storage calls are in flight in this process: the request is shed at once. */
+export class Overloaded extends TemporarilyUnavailable {
+  constructor() {
+    super({ message: 'The service is overloaded; nothing was changed. Retry shortly.' });
+  }
+}
+
 /** The storage refused the request as invalid (input no check above it caught): 400, never 500. */
 export class UnservableRequest extends DomainError {
   constructor(options?: { cause?: unknown }) {

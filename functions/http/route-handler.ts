@@ -9,6 +9,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../domain/auth';
+import { withDeadline } from '../domain/deadline';
 import { accessLog } from './access-log';
 import { authentication, type AuthenticationPorts } from './auth';
 import { errorMapper } from './errors';
@@ -50,7 +51,18 @@ export function chain(
   if (authenticate) handler.use(authenticate);
   if (options.body) handler.use(jsonBody());
   if (options.idempotent) handler.use(options.idempotent);
-  return handler.handler(run);
+  const middyHandler = handler.handler(run);
+  return (event: ApiEvent, context: Context) => withDeadline(requestDeadline(context), () => middyHandler(event, context));
+}
+
+/** The longest a request waits for storage, in AWS and locally alike. */
+export const REQUEST_BUDGET_MS = 6_000;
+/** What a request leaves of its function's remaining time, to answer before the function's own timeout. */
+export const DEADLINE_MARGIN_MS = 1_000;
+
+/** When a request's storage calls must have answered: its budget, and before the function's timeout. */
+export function requestDeadline(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): number {
+  return now + Math.max(0, Math.min(REQUEST_BUDGET_MS, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
 }
 
 /** A route anyone may call. */

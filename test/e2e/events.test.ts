@@ -1,9 +1,9 @@
-import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DomainEvent } from '../../functions/domain/events';
 import { freshDate, uniqueUser } from '../support/api';
+import { enginePidOf } from '../support/engine';
 import { httpClient, httpUser } from '../support/http-client';
 import { type LocalServer, startLocalServer } from '../support/local-server';
 
@@ -35,12 +35,10 @@ async function eventsWith(ids: readonly string[], timeoutMs = 20_000): Promise<D
 
 /** Kills the server and its DynamoDB Local at once, as a crash or a power cut would. */
 function crash(server: LocalServer): Promise<unknown> {
-  const port = new URL(server.dynamoDbEndpoint).port;
+  const engine = enginePidOf(server.dynamoDbEndpoint);
   const exited = new Promise((resolve) => server.process.once('exit', resolve));
   server.process.kill('SIGKILL');
-  for (const line of execSync('ps -eo pid,args', { encoding: 'utf8' }).split('\n')) {
-    if (line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`)) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
-  }
+  if (engine !== undefined) process.kill(engine, 'SIGKILL');
   return exited;
 }
 

@@ -1,5 +1,4 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { execSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { localClient } from '../../local/table';
 import { uniqueUser } from '../support/api';
+import { enginePidOf } from '../support/engine';
 import { httpClient } from '../support/http-client';
 import { integrityOf } from '../support/integrity';
 import { type LocalServer, runLocalMain, startLocalServer } from '../support/local-server';
@@ -199,11 +199,7 @@ describe('its DynamoDB Local, reachable from the network', () => {
 describe('stopping and starting', () => {
   it('stops DynamoDB Local when it is stopped', async () => {
     const own = await startLocalServer({ BCRYPT_ROUNDS: '4' });
-    const dynamoPort = new URL(own.dynamoDbEndpoint).port;
-    const running = () =>
-      execSync('ps -eo args', { encoding: 'utf8' })
-        .split('\n')
-        .some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
+    const running = () => enginePidOf(own.dynamoDbEndpoint) !== undefined;
     expect(running()).toBe(true);
     expect(await own.stop('SIGTERM')).toBe(0);
     expect(await eventually(() => !running(), 30_000)).toBe(true);

@@ -27,6 +27,8 @@ process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Webhooks reach receivers on this machine over plain http, as under `npm start`, on a
 // schedule a thousand times shorter (5 s becomes 5 ms).
+// Many tests fire dozens of requests at once in one process; the bound itself is tested in deadline.test.ts.
+process.env.DYNAMODB_MAX_IN_FLIGHT ??= '1000';
 process.env.WEBHOOK_ALLOW_HTTP ??= '1';
 process.env.WEBHOOK_ALLOW_LOOPBACK ??= '1';
 process.env.WEBHOOK_RETRY_SCALE ??= '0.001';

@@ -23,6 +23,7 @@ describe('the configuration schema', () => {
       invitationLimits: { meetingsPerHour: 100, guestsPerHour: 500 },
       corsOrigins: [],
       dynamoDbMetrics: false,
+      dynamoDbMaxInFlight: 64,
       webhooks: { policy: { allowHttp: false, allowLoopback: false }, retryScale: 1, secretKeyId: '', secretKey: undefined },
     });
   });
@@ -43,6 +44,7 @@ describe('the configuration schema', () => {
       GUEST_INVITES_PER_HOUR: '6',
       CORS_ORIGINS: ' https://a.example , https://b.example,',
       DYNAMODB_METRICS: '1',
+      DYNAMODB_MAX_IN_FLIGHT: '10',
       WEBHOOK_ALLOW_HTTP: '1',
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       WEBHOOK_RETRY_SCALE: '0.001',
@@ -60,6 +62,7 @@ describe('the configuration schema', () => {
       invitationLimits: { meetingsPerHour: 5, guestsPerHour: 6 },
       corsOrigins: ['https://a.example', 'https://b.example'],
       dynamoDbMetrics: true,
+      dynamoDbMaxInFlight: 10,
       webhooks: {
         policy: { allowHttp: true, allowLoopback: true },
         retryScale: 0.001,

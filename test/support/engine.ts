@@ -1,0 +1,14 @@
+/** Finding the DynamoDB Local process of an endpoint, to pause, kill or watch it. */
+import { execSync } from 'node:child_process';
+
+/** The process id of the DynamoDB Local that listens on `endpoint`'s port; undefined when none runs. */
+export function enginePidOf(endpoint: string): number | undefined {
+  const port = new URL(endpoint).port;
+  for (const line of execSync('ps -eo pid,args', { encoding: 'utf8' }).split('\n')) {
+    const [pid, ...args] = line.trim().split(/\s+/);
+    // The exact port argument: 3810 must not find the engine on 38101.
+    const at = args.indexOf('-port');
+    if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && at !== -1 && args[at + 1] === port) return Number(pid);
+  }
+  return undefined;
+}
