@@ -41,6 +41,7 @@ export function measureColdStarts(): { bareNodeMs: number; functions: ColdStart[
       PATH: process.env.PATH,
       TABLE_NAME: 'calendar',
       EVENT_BUS_NAME: 'calendar-events',
+      WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/webhooks',
       AWS_REGION: 'us-east-1',
       TIME_ZONE: 'UTC',
     };
