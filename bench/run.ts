@@ -119,6 +119,9 @@ async function main(): Promise<void> {
       LOGIN_ATTEMPTS_PER_IP: '1000000',
       LOGIN_ATTEMPTS_PER_USERNAME: '1000000',
       SIGNUPS_PER_IP: '1000000',
+      // Each lane books thousands of meetings an hour: the invitation budget would refuse them.
+      MEETINGS_PER_HOUR: '1000000',
+      GUEST_INVITES_PER_HOUR: '1000000',
       EVENTS_FILE: eventsFile,
     });
     lagWatch = watchEventLag(eventsFile);
