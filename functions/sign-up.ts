@@ -1,4 +1,4 @@
-import { signUp } from './domain/auth';
+import { signUp } from './domain/sign-up';
 import { publicRoute } from './http/route-handler';
 import { json } from './http/responses';
 import { passwordHasher } from './password-hasher';

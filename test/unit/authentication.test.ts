@@ -1,4 +1,5 @@
-import { login, signUp } from '../../functions/domain/auth';
+import { login } from '../../functions/domain/auth';
+import { signUp } from '../../functions/domain/sign-up';
 import { CsrfFailed, NotAuthenticated } from '../../functions/domain/errors';
 import type { PasswordHasher } from '../../functions/domain/passwords';
 import { authentication } from '../../functions/http/auth';
