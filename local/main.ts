@@ -21,6 +21,7 @@ import { createApiServer } from './server';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { InProcessDeliveryQueue } from './webhook-queue';
 import { localSecretKey } from './kept-keys';
+import { writeRuntimeFile } from './runtime-file';
 import { ensureTable, localClient } from './table';
 
 async function main(): Promise<void> {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   let database: RunningDynamoDb | undefined;
   let poller: StreamPoller | undefined = undefined;
   let deliveries: InProcessDeliveryQueue | undefined = undefined;
+  let removeRuntimeFile: (() => void) | undefined = undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
     // The engine's database is named by this key: nobody without it sees the tables.
     const key = readSetting('localAccessKey', process.env) || localAccessKey(directory);
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     stopping = true;
     server.close();
     server.closeAllConnections();
+    removeRuntimeFile?.();
     await poller?.stop();
     await deliveries?.stop();
     await database?.stop();
@@ -123,6 +126,13 @@ async function main(): Promise<void> {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const where = dataDir ? `data in ${resolve(dataDir)}` : 'data in memory';
+    removeRuntimeFile = writeRuntimeFile(actualPort, {
+      pid: process.pid,
+      url: `http://localhost:${actualPort}`,
+      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT as string,
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID as string,
+      tableName: process.env.TABLE_NAME as string,
+    });
     console.log(
       `Calendar API listening on http://localhost:${actualPort} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT}, ${where}, TIME_ZONE=${process.env.TIME_ZONE || 'UTC'})`,
     );
