@@ -71,11 +71,12 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
-  database?.process.on('exit', (code) => {
-    if (!stopping) {
-      console.error(`DynamoDB Local stopped unexpectedly (exit code ${code}).`);
-      void stop(1);
-    }
+  database?.process.on('exit', (code, signal) => {
+    if (stopping) return;
+    // The API stays up and answers 503 (its calls fail fast), so clients see a clean error, not a hang.
+    console.error(
+      `DynamoDB Local stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}): requests that need the database answer 503 until npm start is restarted${dataDir ? ` (the data in ${resolve(dataDir)} is kept)` : ' (the data was in memory and is lost)'}.`,
+    );
   });
 
   const client = localClient(process.env.DYNAMODB_ENDPOINT);

@@ -88,3 +88,38 @@ describe('with DynamoDB Local paused', () => {
     ).toEqual([]);
   });
 });
+
+describe('with DynamoDB Local killed', () => {
+  it('answers 503, not a hang or a 500, keeps health, and says what happened', async () => {
+    const own = await startLocalServer({ BCRYPT_ROUNDS: '4' });
+    const ownRequest = httpClient(() => own.url);
+    try {
+      const candidate = uniqueUser('killedorg');
+      const organiser = await httpUser(ownRequest, candidate);
+      const engine = enginePidOf(own.dynamoDbEndpoint);
+      if (engine === undefined) throw new Error('the server has no DynamoDB Local of its own');
+      process.kill(engine, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const date = freshDate();
+      for (const [method, path, options] of [
+        [
+          'POST',
+          '/api/event/',
+          { headers: organiser.auth, body: { title: 'Gone', description: '', time_slot: `${date} 09:00:00`, participants: [] } },
+        ],
+        ['GET', `/api/user/get_available_slots/?date=${date}`, { headers: organiser.auth }],
+        ['POST', '/api/user/login/', { body: { username: candidate.username, password: candidate.password } }],
+      ] as const) {
+        const started = performance.now();
+        const answer = await ownRequest(method, path, options);
+        expect(answer.status).toBe(503);
+        expect(answer.body).toEqual({ detail: expect.any(String) });
+        expect(performance.now() - started).toBeLessThan(7_000);
+      }
+      expect((await ownRequest('GET', '/api/health/')).status).toBe(200);
+      expect(own.output()).toContain('DynamoDB Local stopped unexpectedly (signal SIGKILL): requests that need the database answer 503');
+    } finally {
+      await own.stop();
+    }
+  });
+});
