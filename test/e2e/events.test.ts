@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DomainEvent } from '../../functions/domain/events';
 import { freshDate, uniqueUser } from '../support/api';
-import { enginePidOf } from '../support/engine';
+import { descendantsOf, enginePidOf } from '../support/engine';
 import { httpClient, httpUser } from '../support/http-client';
 import { type LocalServer, startLocalServer } from '../support/local-server';
 
@@ -36,9 +36,17 @@ async function eventsWith(ids: readonly string[], timeoutMs = 20_000): Promise<D
 /** Kills the server and its DynamoDB Local at once, as a crash or a power cut would. */
 function crash(server: LocalServer): Promise<unknown> {
   const engine = enginePidOf(server.dynamoDbEndpoint);
+  // `npm start`'s runner starts the server as a child process of its own: all of them go at once.
+  const below = descendantsOf(server.process.pid as number);
   const exited = new Promise((resolve) => server.process.once('exit', resolve));
   server.process.kill('SIGKILL');
-  if (engine !== undefined) process.kill(engine, 'SIGKILL');
+  for (const pid of [...below, ...(engine === undefined ? [] : [engine])]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
   return exited;
 }
 

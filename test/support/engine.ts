@@ -12,3 +12,21 @@ export function enginePidOf(endpoint: string): number | undefined {
   }
   return undefined;
 }
+
+/** Every process below `pid` (its children, theirs, ...). */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const line of execSync('ps -eo pid,ppid', { encoding: 'utf8' }).split('\n').slice(1)) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child && parent) children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const found: number[] = [];
+  const visit = (at: number) => {
+    for (const child of children.get(at) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
