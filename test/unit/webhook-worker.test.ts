@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type Delivery, secretOf, type Webhook, type WebhookStore } from '../../functions/domain/webhooks';
+import { type Delivery, MAX_WEBHOOKS_PER_USER, secretOf, type Webhook } from '../../functions/domain/webhooks';
 import { userResource } from '../../functions/integrations/eventbridge-transport';
 import {
   MAX_VISIBILITY_SECONDS,
@@ -12,66 +12,19 @@ import {
   waitSeconds,
 } from '../../functions/integrations/sqs-delivery-queue';
 import type { Sender, SendOutcome } from '../../functions/integrations/webhook-delivery';
-import { plainBox } from './webhook-fakes';
+import { MemoryWebhookStore, plainBox } from './webhook-fakes';
 
 const NOW = new Date('2030-01-01T10:00:00.000Z');
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks';
 const HOUR = 60 * 60 * 1000;
 
-/** The webhook store in memory: what the worker reads and writes, nothing more. */
-class MemoryWebhooks implements WebhookStore {
-  readonly hooks = new Map<string, Webhook>();
-  readonly log = new Map<string, Delivery>();
+/** The webhook store in memory, whose delivery reads can be made to fail. */
+class MemoryWebhooks extends MemoryWebhookStore {
   failReads = false;
 
-  async create(webhook: Webhook): Promise<void> {
-    this.hooks.set(`${webhook.ownerId}/${webhook.id}`, webhook);
-  }
-  async list(ownerId: string): Promise<Webhook[]> {
-    return [...this.hooks.values()].filter((webhook) => webhook.ownerId === ownerId);
-  }
-  async get(ownerId: string, id: string): Promise<Webhook | undefined> {
-    return this.hooks.get(`${ownerId}/${id}`);
-  }
-  async put(webhook: Webhook): Promise<void> {
-    this.hooks.set(`${webhook.ownerId}/${webhook.id}`, webhook);
-  }
-  async recordFailure(ownerId: string, id: string, at: string): Promise<Webhook | undefined> {
-    const webhook = this.hooks.get(`${ownerId}/${id}`);
-    if (webhook && !webhook.failingSince) webhook.failingSince = at;
-    return webhook && { ...webhook };
-  }
-  async recordSuccess(ownerId: string, id: string): Promise<void> {
-    delete this.hooks.get(`${ownerId}/${id}`)?.failingSince;
-  }
-  async deactivate(ownerId: string, id: string, failingSince: string, at: string): Promise<void> {
-    const webhook = this.hooks.get(`${ownerId}/${id}`);
-    if (webhook?.failingSince === failingSince) Object.assign(webhook, { active: false, modified: at });
-  }
-  async delete(ownerId: string, id: string): Promise<boolean> {
-    return this.hooks.delete(`${ownerId}/${id}`);
-  }
-  async ofOwners(ownerIds: readonly string[]): Promise<Webhook[]> {
-    return [...this.hooks.values()].filter((webhook) => ownerIds.includes(webhook.ownerId));
-  }
-  async addDelivery(delivery: Delivery): Promise<boolean> {
-    const key = `${delivery.ownerId}/${delivery.webhookId}/${delivery.id}`;
-    if (this.log.has(key)) return false;
-    this.log.set(key, delivery);
-    return true;
-  }
-  async getDelivery(ownerId: string, webhookId: string, deliveryId: string): Promise<Delivery | undefined> {
+  override async getDelivery(ownerId: string, webhookId: string, deliveryId: string): Promise<Delivery | undefined> {
     if (this.failReads) throw new Error('the table is unreachable');
-    return this.log.get(`${ownerId}/${webhookId}/${deliveryId}`);
-  }
-  async updateDelivery(delivery: Delivery, attemptsBefore: number): Promise<boolean> {
-    const key = `${delivery.ownerId}/${delivery.webhookId}/${delivery.id}`;
-    if (this.log.get(key)?.attempts !== attemptsBefore) return false;
-    this.log.set(key, delivery);
-    return true;
-  }
-  async deliveries(ownerId: string, webhookId: string, limit: number): Promise<Delivery[]> {
-    return [...this.log.values()].filter((delivery) => delivery.ownerId === ownerId && delivery.webhookId === webhookId).slice(0, limit);
+    return super.getDelivery(ownerId, webhookId, deliveryId);
   }
 }
 
@@ -183,13 +136,13 @@ describe('the webhook worker on SQS', () => {
   it('fans an event of the bus out to the subscriptions of the users it names, each a delivery task sent with no delay', async () => {
     const { webhooks, handler, sent, send } = setUp();
     const alices = webhookOf('alice', 'W1');
-    await webhooks.create(alices);
-    await webhooks.create(webhookOf('carol', 'W3'));
+    await webhooks.create(alices, MAX_WEBHOOKS_PER_USER);
+    await webhooks.create(webhookOf('carol', 'W3'), MAX_WEBHOOKS_PER_USER);
 
     const response = await handler({ Records: [record(busMessage(booked, ['alice', 'bob']))] });
 
     expect(response).toEqual({ batchItemFailures: [] });
-    const [delivery, ...others] = [...webhooks.log.values()];
+    const [delivery, ...others] = [...webhooks.logged.values()];
     expect(others).toEqual([]);
     expect(delivery).toMatchObject({ ownerId: 'alice', webhookId: 'W1', eventId: 'M1:1', status: 'pending', attempts: 0 });
     expect(delivery!.payload).toBe(JSON.stringify(booked));
@@ -207,7 +160,7 @@ describe('the webhook worker on SQS', () => {
   it('makes the attempt of a task message that is due, and sends nothing more when it is delivered', async () => {
     const { webhooks, handler, send, sent, postponed } = setUp({ ok: true, status: 200 });
     const webhook = webhookOf('alice', 'W1');
-    await webhooks.create(webhook);
+    await webhooks.create(webhook, MAX_WEBHOOKS_PER_USER);
     const delivery = pending(webhook, 0);
     await webhooks.addDelivery(delivery);
 
@@ -225,7 +178,7 @@ describe('the webhook worker on SQS', () => {
   it('puts a task received before its time back for the seconds left, and reports it failed so that SQS keeps it', async () => {
     const { webhooks, handler, send, postponed, errors } = setUp();
     const webhook = webhookOf('alice', 'W1');
-    await webhooks.create(webhook);
+    await webhooks.create(webhook, MAX_WEBHOOKS_PER_USER);
     const delivery = pending(webhook, 3);
     await webhooks.addDelivery(delivery);
     // A 2-hour retry, received after SQS's 15-minute delay: 1 h 45 min still to wait.
@@ -257,7 +210,7 @@ describe('the webhook worker on SQS', () => {
   it('schedules the retry after a failed 4th attempt 2 hours on: DelaySeconds 900 (the most SQS takes) and notBefore at its time', async () => {
     const { webhooks, handler, sent } = setUp({ ok: false, status: 503 });
     const webhook = webhookOf('alice', 'W1');
-    await webhooks.create(webhook);
+    await webhooks.create(webhook, MAX_WEBHOOKS_PER_USER);
     const delivery = pending(webhook, 3);
     await webhooks.addDelivery(delivery);
 
@@ -282,7 +235,7 @@ describe('the webhook worker on SQS', () => {
   it('reports a message that failed as a batch item failure, and the others of the batch as done', async () => {
     const { webhooks, handler, errors } = setUp();
     const webhook = webhookOf('alice', 'W1');
-    await webhooks.create(webhook);
+    await webhooks.create(webhook, MAX_WEBHOOKS_PER_USER);
     const delivery = pending(webhook, 0);
     await webhooks.addDelivery(delivery);
 
@@ -298,7 +251,7 @@ describe('the webhook worker on SQS', () => {
   it('fails the invocation when every message failed (the worker errors alarm), but not when they only wait', async () => {
     const { webhooks, handler } = setUp();
     const webhook = webhookOf('alice', 'W1');
-    await webhooks.create(webhook);
+    await webhooks.create(webhook, MAX_WEBHOOKS_PER_USER);
     const delivery = pending(webhook, 0);
     await webhooks.addDelivery(delivery);
     webhooks.failReads = true;
