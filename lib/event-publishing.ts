@@ -4,11 +4,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/integrations/eventbridge-transport';
 import type { ItemType } from '../functions/store/items/item';
 import { ApiFunction } from './api-function';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /**
  * The item kinds whose committed changes become domain events (`store/change-images.ts`
@@ -66,17 +67,7 @@ export class EventPublishing extends Construct {
       retention: props.archiveRetention ?? Duration.days(365),
     });
 
-    this.failureQueue = new Queue(this, 'FailureQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    // The queue is itself the end of the line: what lands here is investigated by an operator.
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is the on-failure destination (a dead-letter queue) of the table stream's event source mapping, which cdk-nag does not recognise as one.",
-    });
+    this.failureQueue = deadLetterQueue(this, 'FailureQueue', "the on-failure destination of the table stream's event source mapping");
 
     this.publisher = new ApiFunction(this, 'Publisher', {
       functionsDir: props.functionsDir,

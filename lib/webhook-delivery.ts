@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -10,6 +10,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/integrations/eventbridge-transport';
 import { ApiFunction } from './api-function';
+import { deadLetterQueue } from './dead-letter-queue';
 import { SECRET_CONTEXT } from '../functions/store/secret-box';
 
 /**
@@ -84,18 +85,13 @@ export class WebhookDelivery extends Construct {
     super(scope, id);
     const workerTimeout = props.workerTimeout ?? Duration.seconds(60);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // A message keeps its first enqueue time when it moves here: the longest retention
-      // leaves it two weeks at least minus its time on the main queue.
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the webhook queue and of the rule that feeds it: the end of the line, watched by an alarm.',
-    });
+    // A message keeps its first enqueue time when it moves here: 14 days leave it two weeks
+    // at least minus its time on the main queue.
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'of the webhook queue and of the rule that feeds it, watched by an alarm',
+    );
 
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
