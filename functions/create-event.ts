@@ -1,6 +1,6 @@
 import { bookMeeting, describeMeeting } from './domain/meetings';
 import { authenticatedRoute } from './http/route-handler';
-import { idempotentWrites } from './http/idempotency';
+import { idempotentWrites, requestKeyOf } from './http/idempotency';
 import { idempotencyStore } from './idempotency-store';
 import { businessMetric } from './http/observability';
 import { json } from './http/responses';
@@ -12,7 +12,7 @@ const { meetings, users, config, authentication, limiter } = services();
 export const handler = authenticatedRoute(
   authentication,
   { body: true, idempotent: idempotentWrites(idempotencyStore()) },
-  async ({ body, principal }) => {
+  async ({ event, body, principal }) => {
     const meeting = await bookMeeting(body, {
       meetings,
       users,
@@ -20,6 +20,7 @@ export const handler = authenticatedRoute(
       zone: config.timeZone,
       now: new Date(),
       invitations: { limiter, limits: config.invitationLimits },
+      requestKey: requestKeyOf(event),
     });
     businessMetric.booked();
     return json(201, { response: describeMeeting(meeting) });

@@ -1,7 +1,7 @@
 import { changeMeeting } from './domain/meeting-changes';
 import { describeMeeting } from './domain/meetings';
 import { authenticatedRoute } from './http/route-handler';
-import { idempotentWrites } from './http/idempotency';
+import { idempotentWrites, requestKeyOf } from './http/idempotency';
 import { idempotencyStore } from './idempotency-store';
 import { json } from './http/responses';
 import { services } from './services';
@@ -21,6 +21,7 @@ export const handler = authenticatedRoute(
       now: new Date(),
       partial: event.requestContext.http.method.toUpperCase() === 'PATCH',
       invitations: { limiter, limits: config.invitationLimits },
+      requestKey: requestKeyOf(event),
     });
     return json(200, { response: describeMeeting(meeting) });
   },

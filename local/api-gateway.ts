@@ -109,8 +109,11 @@ export function fromHandlerResult(result: unknown): OutgoingResponse {
   return { statusCode: structured.statusCode, headers, body };
 }
 
-/** A Lambda context good enough for handlers run outside Lambda. */
-export function localContext(functionName: string): Context {
+/**
+ * A Lambda context good enough for handlers run outside Lambda. `timeoutMs` is the
+ * function's timeout: the stack gives every API function 10 seconds.
+ */
+export function localContext(functionName: string, timeoutMs = 10_000): Context {
   const started = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -121,8 +124,7 @@ export function localContext(functionName: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    // The stack gives every API function 10 seconds.
-    getRemainingTimeInMillis: () => Math.max(0, 10_000 - (Date.now() - started)),
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -31,7 +31,9 @@ export async function readMeeting(meetingId: string, deps: { meetings: MeetingSt
 
 /**
  * Changes a meeting (PUT: every field; PATCH: any of them).
- * 1. Find it: NotFound unless the caller takes part; PermissionDenied for a guest. A new
+ * 1. Find it: NotFound unless the caller takes part; PermissionDenied for a guest. Its
+ *    version written by this very request (an attempt whose answer was lost) is the
+ *    answer, unchanged. A new
  *    participants list is resolved (one batched read) at the same time, for the caller
  *    as organiser, and used only if the caller is.
  * 2. Validate the fields given. A new participants list must still hold the organiser.
@@ -57,9 +59,11 @@ export async function changeMeeting(meetingId: string, body: unknown, deps: Meet
   const before = await readMeeting(meetingId, deps);
   if (before.organiser.id !== deps.caller.id) throw new PermissionDenied();
   if (parsed instanceof ValidationFailed) throw parsed;
+  if (deps.requestKey !== undefined && before.requestKey === deps.requestKey) return before;
   const input = parsed.value;
 
-  const after: Meeting = { ...before, version: before.version + 1, modified: deps.now.toISOString() };
+  const after: Meeting = { ...before, version: before.version + 1, modified: deps.now.toISOString(), requestKey: deps.requestKey };
+  if (deps.requestKey === undefined) delete after.requestKey;
   if (input.title !== undefined) after.title = input.title;
   if (input.description !== undefined) after.description = input.description;
   if (input.status !== undefined) after.status = input.status;

@@ -94,6 +94,8 @@ export interface MeetingDeps {
   now: Date;
   /** The caller's budget for meetings and invited guests. @default unlimited */
   invitations?: { limiter: AttemptLimiter; limits: InvitationLimits };
+  /** The client request's idempotency scope, when it has one (see `Meeting.requestKey`). */
+  requestKey?: string;
 }
 
 /**
@@ -102,7 +104,9 @@ export interface MeetingDeps {
  * 2. Resolve the participants' emails in one batched read; the organiser is always one.
  *    Spend the caller's budget of meetings and invited guests for the hour (429 past it).
  * 3. Write the meeting and take every participant's hour in ONE transaction: it fails,
- *    writing nothing, if anyone has blocked the hour or holds another meeting in it.
+ *    writing nothing, if anyone has blocked the hour or holds another meeting in it,
+ *    unless that meeting is this request's own, written by an attempt whose answer was
+ *    lost: then that meeting is the answer.
  */
 export async function bookMeeting(body: unknown, deps: MeetingDeps): Promise<Meeting> {
   const input = parseFields(newMeetingSchema, body);
@@ -124,9 +128,9 @@ export async function bookMeeting(body: unknown, deps: MeetingDeps): Promise<Mee
     version: 1,
     created: stamp,
     modified: stamp,
+    ...(deps.requestKey !== undefined && { requestKey: deps.requestKey }),
   };
-  await deps.meetings.create(meeting);
-  return meeting;
+  return deps.meetings.create(meeting);
 }
 
 /** A meeting as the API shows it. */

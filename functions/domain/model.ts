@@ -19,4 +19,10 @@ export interface Meeting {
   version: number;
   created: string;
   modified: string;
+  /**
+   * The client request that wrote this version, when it carried an Idempotency-Key (its
+   * scope: caller, method, path, key and body, hashed): a retry of that request whose
+   * first answer was lost recognises its own write by it.
+   */
+  requestKey?: string;
 }

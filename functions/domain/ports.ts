@@ -72,9 +72,11 @@ export interface MeetingStore {
   /**
    * Stores the meeting and takes every participant's hour atomically. Throws
    * SlotUnavailable or SlotConflict for the first participant whose hour is blocked or
-   * booked, writing nothing.
+   * booked, writing nothing. Answers the meeting stored: this one, or, when the
+   * organiser's hour is held by a meeting an earlier attempt of the same client request
+   * wrote (same `requestKey`), that one.
    */
-  create(meeting: Meeting): Promise<void>;
+  create(meeting: Meeting): Promise<Meeting>;
   get(meetingId: string): Promise<Meeting | undefined>;
   /**
    * Replaces `before` by `after` in one atomic write: frees the hours `after` no longer

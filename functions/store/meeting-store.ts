@@ -58,7 +58,7 @@ export class DynamoMeetingStore implements MeetingStore {
    * is free: `attribute_not_exists`), and one membership per guest. DynamoDB then
    * guarantees that no two meetings ever take one person's hour.
    */
-  async create(meeting: Meeting): Promise<void> {
+  async create(meeting: Meeting): Promise<Meeting> {
     const TableName = this.table.name;
     const hours = meeting.participants.map((participant) => this.takeHour(meeting, participant));
     try {
@@ -67,11 +67,16 @@ export class DynamoMeetingStore implements MeetingStore {
         ...hours,
         ...guestsOf(meeting).map((guest) => ({ Put: { TableName, Item: toMembershipItem(meeting, guest) } })),
       ]);
+      return meeting;
     } catch (error) {
       const failures = failedConditions(error);
       // A retry of a write that had been applied (its answer lost to a timeout) finds
       // its own meeting and hours: that is success, not a conflict.
-      if (failures && failures.every((failure) => failure.index === 0 || failure.existing?.meetingId === meeting.id)) return;
+      if (failures && failures.every((failure) => failure.index === 0 || failure.existing?.meetingId === meeting.id)) return meeting;
+      // A client's retry of a request whose first attempt landed after its answer was
+      // lost (a deadline passed) finds the organiser's hour held by that attempt's meeting.
+      const landed = await this.landedEarlier(meeting, failures?.find((failure) => failure.index === 1)?.existing?.meetingId);
+      if (landed) return landed;
       // Hour items follow the meeting item, in participant order: the first failure
       // names the first participant who is not free.
       const first = failures?.find((failure) => failure.index >= 1 && failure.index <= hours.length);
@@ -79,6 +84,13 @@ export class DynamoMeetingStore implements MeetingStore {
       const participant = meeting.participants[first.index - 1]!;
       throw first.existing?.kind === 'blocked' ? new SlotUnavailable(participant.email) : new SlotConflict(participant.email);
     }
+  }
+
+  /** The meeting `holderId` names, if an earlier attempt of the request that books `meeting` wrote it. */
+  private async landedEarlier(meeting: Meeting, holderId: unknown): Promise<Meeting | undefined> {
+    if (meeting.requestKey === undefined || typeof holderId !== 'string') return undefined;
+    const holder = await this.get(holderId);
+    return holder?.requestKey === meeting.requestKey ? holder : undefined;
   }
 
   private takeHour(meeting: Meeting, participant: PublicUser) {

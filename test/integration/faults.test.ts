@@ -2,6 +2,7 @@ import { ProvisionedThroughputExceededException, TransactionCanceledException } 
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DeadlineExceeded } from '../../functions/domain/errors';
 import { services } from '../../functions/services';
 import { call, freshDate, type LoggedIn, signedInUser, uniqueUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
@@ -31,6 +32,98 @@ const hoursOf = async (viewer: LoggedIn, who: LoggedIn, date: string) =>
     .blocked_slots;
 
 afterEach(() => jest.restoreAllMocks());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The function's timeout in these tests: the deadline is 1 s, and the in-progress record
+ * of a request whose deadline passed expires 2 s after it began.
+ */
+const SHORT_TIMEOUT_MS = 2_000;
+
+/** The next meeting write lands, but its answer comes after the request's deadline. */
+function landAfterDeadline() {
+  let lost = 1;
+  injectFaults((command, send) =>
+    writesMeeting(command) && lost-- > 0
+      ? send(command).then(() => Promise.reject(new DeadlineExceeded('TransactWriteItems', 1_000)))
+      : undefined,
+  );
+}
+
+describe('a write that landed after its deadline passed', () => {
+  it('answers a retry with the same Idempotency-Key with the booking that landed', async () => {
+    const [organiser, guest] = [await signedInUser('late'), await signedInUser('lateguest')];
+    const date = freshDate();
+    const body = { title: 'Late', description: '', time_slot: `${date} 10:00:00`, participants: [guest.user.email] };
+    const keyed = { ...organiser.auth, 'idempotency-key': `late-${date}` };
+    const began = Date.now();
+    landAfterDeadline();
+    const first = await call('POST', '/api/event/', { headers: keyed, body, timeoutMs: SHORT_TIMEOUT_MS });
+    jest.restoreAllMocks();
+    expect(first.status).toBe(503);
+    expect(first.body).toEqual({
+      detail: 'The service did not answer in time. Retry shortly; repeat a write with the same Idempotency-Key.',
+    });
+
+    // While the first attempt may still be running, a retry with its key is told to wait.
+    const early = await call('POST', '/api/event/', { headers: keyed, body });
+    expect(early.status).toBe(409);
+    expect(early.headers['retry-after']).toBe('1');
+    // A plain retry gets booking's answer: the hour is taken, by the meeting that landed.
+    const plain = await call('POST', '/api/event/', { headers: organiser.auth, body });
+    expect(plain.body).toEqual({ err_message: [`Time slot is conflicting with another event for user : ${organiser.user.email}`] });
+
+    await sleep(began + SHORT_TIMEOUT_MS + 200 - Date.now());
+    const retried = await call('POST', '/api/event/', { headers: keyed, body });
+    expect(retried.status).toBe(201);
+    const listed = await call('GET', '/api/event/', { headers: organiser.auth });
+    expect(listed.body.results).toHaveLength(1);
+    expect(retried.body.response).toEqual(listed.body.results[0]);
+    // From then on the key answers the same, from its record.
+    expect(await call('POST', '/api/event/', { headers: keyed, body })).toMatchObject({ status: 201, body: retried.body });
+    expect(await hoursOf(organiser, guest, date)).toEqual([10]);
+    expect(await integrityOf({ userIds: [organiser.user.id, guest.user.id] })).toEqual([]);
+  });
+
+  it('does not take a landed booking for a retry with the same key and another body', async () => {
+    const [organiser, guest] = [await signedInUser('latebody'), await signedInUser('latebodyguest')];
+    const date = freshDate();
+    const body = { title: 'Late', description: '', time_slot: `${date} 10:00:00`, participants: [guest.user.email] };
+    const keyed = { ...organiser.auth, 'idempotency-key': `late-${date}` };
+    const began = Date.now();
+    landAfterDeadline();
+    expect((await call('POST', '/api/event/', { headers: keyed, body, timeoutMs: SHORT_TIMEOUT_MS })).status).toBe(503);
+    jest.restoreAllMocks();
+    await sleep(began + SHORT_TIMEOUT_MS + 200 - Date.now());
+    const other = await call('POST', '/api/event/', { headers: keyed, body: { ...body, title: 'Another' } });
+    expect(other.body).toEqual({ err_message: [`Time slot is conflicting with another event for user : ${organiser.user.email}`] });
+    expect((await call('GET', '/api/event/', { headers: organiser.auth })).body.results).toMatchObject([{ title: 'Late' }]);
+  });
+
+  it('answers a retry of a move with the same Idempotency-Key with the move that landed, changing nothing more', async () => {
+    const [organiser, guest] = [await signedInUser('latemove'), await signedInUser('latemoveguest')];
+    const date = freshDate();
+    const booked = await book(organiser, `${date} 10:00:00`, [guest]);
+    const path = `/api/event/${booked.body.response.id}/`;
+    const keyed = { ...organiser.auth, 'idempotency-key': `latemove-${date}` };
+    const body = { time_slot: `${date} 15:00:00` };
+    const began = Date.now();
+    landAfterDeadline();
+    expect((await call('PATCH', path, { headers: keyed, body, timeoutMs: SHORT_TIMEOUT_MS })).status).toBe(503);
+    jest.restoreAllMocks();
+    await sleep(began + SHORT_TIMEOUT_MS + 200 - Date.now());
+    const retried = await call('PATCH', path, { headers: keyed, body });
+    expect(retried.status).toBe(200);
+    const now = await call('GET', path, { headers: organiser.auth });
+    expect(retried.body.response).toEqual(now.body);
+    expect(now.body.time_slot).toBe(`${date} 15:00:00`);
+    // One change, one version: the retry wrote nothing.
+    expect((await services().meetings.get(booked.body.response.id))?.version).toBe(2);
+    expect(await hoursOf(organiser, guest, date)).toEqual([15]);
+    expect(await integrityOf({ userIds: [organiser.user.id, guest.user.id] })).toEqual([]);
+  });
+});
 
 describe('faults of DynamoDB', () => {
   it('retries a throttled booking transaction and books once', async () => {

@@ -24,6 +24,8 @@ export interface CallOptions {
   sourceIp?: string;
   /** The API's own domain (`requestContext.domainName`). @default localhost, the local runtime's */
   domainName?: string;
+  /** The function's timeout, which bounds the request's deadline. @default the stack's 10 s */
+  timeoutMs?: number;
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -54,7 +56,7 @@ export async function call(method: string, url: string, options: CallOptions = {
     },
     options.domainName,
   );
-  const result = fromHandlerResult(await handler(event, localContext(module)));
+  const result = fromHandlerResult(await handler(event, localContext(module, options.timeoutMs)));
   const text = result.body.toString('utf8');
   let parsed: unknown;
   try {

@@ -86,6 +86,7 @@ export class MemoryMeetings implements MeetingStore {
   readonly replaced: [Meeting, Meeting][] = [];
   async create(meeting: Meeting) {
     this.meetings.set(meeting.id, meeting);
+    return meeting;
   }
   /** Every id get was asked for. */
   readonly asked: string[] = [];

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
-import { idempotentWrites } from '../../functions/http/idempotency';
+import { DeadlineExceeded } from '../../functions/domain/errors';
+import { idempotentWrites, requestKeyOf } from '../../functions/http/idempotency';
 import { createIdempotencyStore } from '../../functions/store/idempotency-store';
 import { json } from '../../functions/http/responses';
 import { chain } from '../../functions/http/route-handler';
@@ -19,7 +20,7 @@ const fakeAuth: MiddlewareObj<ApiEvent, ApiResult> = {
 };
 
 /** A route counting its runs; `gate`, when set, holds the first run until it is resolved. */
-function route(options: { fail?: () => boolean; gate?: Promise<void> } = {}) {
+function route(options: { fail?: () => boolean; failure?: () => Error; gate?: Promise<void> } = {}) {
   let runs = 0;
   const handler = chain(
     { body: true, idempotent: idempotentWrites(createIdempotencyStore(table.client, 'idempotency-test')) },
@@ -28,7 +29,7 @@ function route(options: { fail?: () => boolean; gate?: Promise<void> } = {}) {
       runs += 1;
       const run = runs;
       if (run === 1) await options.gate;
-      if (options.fail?.()) throw new Error('failed');
+      if (options.fail?.()) throw options.failure?.() ?? new Error('failed');
       return json(201, { run, body: event.jsonBody });
     },
   );
@@ -107,6 +108,15 @@ describe('Idempotency-Key', () => {
     expect(await send({ key })).toEqual({ status: 201, body: { run: 2, body: { title: 'Plan' } } });
   });
 
+  it('keeps the record of a request whose deadline passed: a retry waits, its write may still land', async () => {
+    let failing = true;
+    const { send, runs } = route({ fail: () => failing, failure: () => new DeadlineExceeded('TransactWriteItems', 6_000) });
+    const key = freshKey();
+    expect((await send({ key })).status).toBe(503);
+    failing = false;
+    expect([(await send({ key })).status, runs()]).toEqual([409, 1]);
+  });
+
   it("refuses retries while the first is still running with 409, without releasing the first's record", async () => {
     let release!: () => void;
     const { send, runs } = route({ gate: new Promise<void>((resolve) => (release = resolve)) });
@@ -139,5 +149,43 @@ describe('Idempotency-Key', () => {
       await send({ key });
     });
     expect(lines.filter((line) => line.message === 'request').map((line) => line.status)).toEqual([201, 201]);
+  });
+});
+
+describe('the request key stored with a write', () => {
+  const eventOf = (request: { user?: string; method?: string; path?: string; key?: string; body?: unknown }) => {
+    const method = request.method ?? 'POST';
+    const path = request.path ?? '/api/event/';
+    const headers: Record<string, string> = request.key === undefined ? {} : { 'idempotency-key': request.key };
+    const event = toApiGatewayEvent({ method, url: path, headers }, { routeKey: `${method} ${path}` }) as ApiEvent;
+    const id = request.user ?? 'ann';
+    event.principal = { user: { id, username: id, email: `${id}@example.com` }, via: 'token', token: undefined };
+    event.jsonBody = (request.body ?? { title: 'Plan', participants: ['a@example.com'] }) as Record<string, unknown>;
+    return event;
+  };
+
+  it('is undefined without an Idempotency-Key', () => {
+    expect(requestKeyOf(eventOf({}))).toBeUndefined();
+  });
+
+  it("is the same for the same request, whatever the order of the body's keys", () => {
+    const key = 'k1';
+    expect(requestKeyOf(eventOf({ key, body: { b: [1, { y: 2, x: 1 }], a: null } }))).toBe(
+      requestKeyOf(eventOf({ key, body: { a: null, b: [1, { x: 1, y: 2 }] } })),
+    );
+  });
+
+  it('differs with the caller, the method, the path, the key or the body', () => {
+    const base = { key: 'k1', user: 'ann', method: 'POST', path: '/api/event/', body: { title: 'Plan' } };
+    const keys = [
+      base,
+      { ...base, user: 'bob' },
+      { ...base, method: 'PUT' },
+      { ...base, path: '/api/event/x/' },
+      { ...base, key: 'k2' },
+      { ...base, body: { title: 'Plan ' } },
+      { ...base, body: { title: 'Plan', extra: [] } },
+    ].map((request) => requestKeyOf(eventOf(request)));
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

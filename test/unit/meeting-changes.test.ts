@@ -24,8 +24,16 @@ async function world(status: Meeting['status'] = 'active') {
   );
   meetings.meetings.set(meeting.id, { ...meeting, status });
   users.lookups.length = 0;
-  const change = (body: unknown, options: { at?: Date; partial?: boolean } = {}) =>
-    changeMeeting(meeting.id, body, { meetings, users, caller: org, zone, now: options.at ?? booked, partial: options.partial ?? true });
+  const change = (body: unknown, options: { at?: Date; partial?: boolean; requestKey?: string } = {}) =>
+    changeMeeting(meeting.id, body, {
+      meetings,
+      users,
+      caller: org,
+      zone,
+      now: options.at ?? booked,
+      partial: options.partial ?? true,
+      requestKey: options.requestKey,
+    });
   return { users, meetings, org, guest, other, meeting, change };
 }
 
@@ -192,5 +200,40 @@ describe('changing a meeting that has not begun', () => {
   it('moves it, cancelled, into an hour that has begun, since it holds no hour', async () => {
     const { change } = await world('cancelled');
     expect((await change({ time_slot: '2030-06-01 12:00:00' })).slot).toEqual({ date: '2030-06-01', hour: 12 });
+  });
+});
+
+describe('a change retried by its client after its answer was lost', () => {
+  it('answers the version that request wrote, unchanged, writing nothing', async () => {
+    const { meetings, meeting, change } = await world();
+    meetings.meetings.set(meeting.id, { ...meeting, title: 'Landed', version: 2, requestKey: 'r1' });
+    expect(await change({ title: 'Landed' }, { requestKey: 'r1' })).toMatchObject({ title: 'Landed', version: 2 });
+    expect(meetings.replaced).toEqual([]);
+  });
+
+  it('applies a change of another request, keeping its key with the new version', async () => {
+    const { meetings, meeting, change } = await world();
+    meetings.meetings.set(meeting.id, { ...meeting, requestKey: 'r1' });
+    expect(await change({ title: 'Next' }, { requestKey: 'r2' })).toMatchObject({ title: 'Next', version: 2, requestKey: 'r2' });
+  });
+
+  it("does not keep an earlier request's key on a version written without one", async () => {
+    const { meetings, meeting, change } = await world();
+    meetings.meetings.set(meeting.id, { ...meeting, requestKey: 'r1' });
+    expect(await change({ title: 'Next' })).not.toHaveProperty('requestKey');
+  });
+});
+
+describe('a booking with a request key', () => {
+  it('stores the key with the meeting', async () => {
+    const users = new MemoryUsers();
+    for (const name of ['org', 'guest']) await users.create(person(name));
+    const [org] = users.users.map(({ id, username, email }) => ({ id, username, email })) as [Meeting['organiser']];
+    const meetings = new MemoryMeetings();
+    const meeting = await bookMeeting(
+      { title: 'Plan', time_slot: '2030-06-02 10:00:00', participants: ['guest@example.com'] },
+      { meetings, users, caller: org, zone, now: booked, requestKey: 'r1' },
+    );
+    expect(meetings.meetings.get(meeting.id)?.requestKey).toBe('r1');
   });
 });

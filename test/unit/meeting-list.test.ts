@@ -26,7 +26,7 @@ class ListingStore implements MeetingStore {
     this.requests.push(request);
     return this.answer;
   }
-  async create(): Promise<void> {
+  async create(): Promise<Meeting> {
     throw new Error('not used by listings');
   }
   async get(): Promise<Meeting | undefined> {

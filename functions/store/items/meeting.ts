@@ -55,6 +55,7 @@ export function toMeetingItem(meeting: Meeting, writeId: string) {
     created: meeting.created,
     modified: meeting.modified,
     writeId,
+    ...(meeting.requestKey !== undefined && { requestKey: meeting.requestKey }),
   };
 }
 
@@ -70,6 +71,7 @@ export function meetingOf(item: StoredItem): Meeting {
     version: Number(item.version),
     created: String(item.created),
     modified: String(item.modified),
+    ...(typeof item.requestKey === 'string' && { requestKey: item.requestKey }),
   };
 }
 
