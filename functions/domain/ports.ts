@@ -28,13 +28,25 @@ export interface TakenHour {
 
 /** Everything known about one user's date. */
 export interface DayState {
-  /** Present once the user has blocked something on that date. */
-  record?: { id: string; created: string; modified: string };
+  /**
+   * Present once the user has blocked something on that date. `version` counts its
+   * writes (absent on a record written before it was counted).
+   */
+  record?: { id: string; created: string; modified: string; version?: number };
   slots: TakenHour[];
 }
 
 export interface AvailabilityStore {
   getDay(userId: string, date: string): Promise<DayState>;
+  /** Every date from `from` to `to` (inclusive) in one query, by date; a date with nothing is absent. */
+  getDays(userId: string, from: string, to: string): Promise<Map<string, DayState>>;
+  /**
+   * Makes the owner's blocks on the date exactly `hours`, in one atomic write that
+   * applies only if the day has not been written since `before` was read (else
+   * ConcurrentModification): hours no longer wanted are unblocked, new ones blocked if
+   * free (HourAlreadyBooked, changing nothing, for one a meeting holds).
+   */
+  setBlocks(owner: PublicUser, date: string, before: DayState, hours: readonly number[], now: Date): Promise<void>;
   /**
    * Blocks the owner's hours (keeping earlier blocks) in one atomic write, which also
    * records the owner and the day's blocked hours for its change event. Throws

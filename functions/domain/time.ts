@@ -59,6 +59,28 @@ function dateOf(local: TZDate): string {
   return `${pad(local.getFullYear(), 4)}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
 }
 
+/**
+ * The dates from `from` to `to`, both included, in order (calendar dates: no zone). Empty
+ * when `to` is before `from`; at most `limit` + 1 dates, so that a caller can tell a range
+ * over its limit without building all of it.
+ */
+export function datesBetween(from: string, to: string, limit: number): string[] {
+  const [year, month, day] = from.split('-').map(Number) as [number, number, number];
+  const dates: string[] = [];
+  for (let offset = 0; dates.length <= limit; offset++) {
+    const date = utcDate(year, month, day + offset);
+    const written = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+    if (written > to) break;
+    dates.push(written);
+  }
+  return dates;
+}
+
+/** Whether the slot's wall-clock hour exists in `zone` (a DST gap skips one). */
+export function slotExists(slot: Slot, zone: string): boolean {
+  return parseTimeSlot(formatSlot(slot), zone).ok;
+}
+
 /** Whether `zone` names an IANA time zone the runtime knows. */
 export function isTimeZone(zone: string): boolean {
   try {

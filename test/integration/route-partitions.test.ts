@@ -99,6 +99,22 @@ describe('the partitions each route touches', () => {
       { headers: me.auth },
       200,
     );
+    await check('UnblockSlots', 'POST', '/api/user/unblock_slots/', { headers: me.auth, body: { date, unblocked_slots: [9] } }, 200);
+    await check('ReplaceBlockedSlots', 'PUT', `/api/user/blocked_slots/${date}/`, { headers: me.auth, body: { blocked_slots: [3] } }, 200);
+    await check(
+      'GetAvailableSlots',
+      'GET',
+      `/api/user/get_available_slots/?from=${date}&to=${date}&user=${guest.user.email}`,
+      { headers: me.auth },
+      200,
+    );
+    await check(
+      'CommonAvailability',
+      'GET',
+      `/api/availability/common/?users=${guest.user.email}&from=${date}&to=${date}`,
+      { headers: me.auth },
+      200,
+    );
   });
 
   it('meetings, with an Idempotency-Key, and a listing', async () => {

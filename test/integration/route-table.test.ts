@@ -76,6 +76,23 @@ const fixtures: Record<string, Fixture> = {
     status: 200,
   }),
   'GET /api/user/get_available_slots/': async () => ({ url: `/api/user/get_available_slots/?date=${freshDate()}`, status: 200 }),
+  'POST /api/user/unblock_slots/': async () => ({
+    url: '/api/user/unblock_slots/',
+    body: { date: freshDate(), unblocked_slots: [9] },
+    status: 200,
+  }),
+  'PUT /api/user/blocked_slots/{date}/': async () => ({
+    url: `/api/user/blocked_slots/${freshDate()}/`,
+    body: { blocked_slots: [8] },
+    status: 200,
+  }),
+  'GET /api/availability/common/': async () => {
+    const date = freshDate();
+    return {
+      url: `/api/availability/common/?users=${encodeURIComponent((await signedInUser('rtcommon')).user.email)}&from=${date}&to=${date}`,
+      status: 200,
+    };
+  },
   'POST /api/event/': async () => ({ url: '/api/event/', body: booking(), status: 201 }),
   'GET /api/event/': async () => ({ url: '/api/event/', status: 200 }),
   'GET /api/event/{id}/': async (caller) => ({ url: `/api/event/${await meetingOf(signedIn(caller))}/`, status: 200 }),

@@ -1,26 +1,25 @@
-import { blockSlots, dateMessages, describeDay, getAvailability } from '../../functions/domain/availability';
-import { BusinessRuleViolation, ValidationFailed } from '../../functions/domain/errors';
-import type { AvailabilityStore, DayState } from '../../functions/domain/ports';
-import type { PublicUser } from '../../functions/domain/users';
+import {
+  BLOCK_CHANGE_ATTEMPTS,
+  blockSlots,
+  dateMessages,
+  describeDay,
+  getAvailability,
+  rangeMessages,
+  replaceBlocks,
+  unblockSlots,
+} from '../../functions/domain/availability';
+import { BusinessRuleViolation, TemporarilyUnavailable, ValidationFailed } from '../../functions/domain/errors';
 import { expectRejection } from './expect-error';
-import { MemoryUsers, person } from './fakes';
+import { MemoryAvailability as SharedMemoryAvailability, MemoryUsers, person } from './fakes';
 
 const now = new Date('2030-06-01T20:00:00Z');
 const ann = { id: 'id-ann', username: 'ann', email: 'ann@example.com' };
 const record = { id: 'day-1', created: '2030-05-01T08:00:00.000Z', modified: '2030-05-02T09:30:15.250Z' };
 
 /** Days by user and date; blocking adds blocked hours and the day's record. */
-class MemoryAvailability implements AvailabilityStore {
-  readonly days = new Map<string, DayState>();
-  readonly blocked: { userId: string; date: string; hours: readonly number[] }[] = [];
-  async getDay(userId: string, date: string): Promise<DayState> {
-    return this.days.get(`${userId}#${date}`) ?? { slots: [] };
-  }
-  async blockHours(owner: PublicUser, date: string, hours: readonly number[]) {
-    const userId = owner.id;
-    this.blocked.push({ userId, date, hours });
-    const day = await this.getDay(userId, date);
-    this.days.set(`${userId}#${date}`, { record, slots: [...day.slots, ...hours.map((hour) => ({ hour, kind: 'blocked' as const }))] });
+class MemoryAvailability extends SharedMemoryAvailability {
+  constructor() {
+    super(record);
   }
 }
 
@@ -198,5 +197,190 @@ describe('reading availability', () => {
   ])('refuses the query %j', async (query, message) => {
     const { read } = await world();
     expect(await fieldsOf(read(query))).toEqual({ date: [message] });
+  });
+});
+
+describe('reading a range of dates', () => {
+  async function world() {
+    const users = new MemoryUsers();
+    await users.create(person('bob'));
+    const availability = new MemoryAvailability();
+    availability.days.set('id-ann#2030-06-02', { record, slots: [{ hour: 9, kind: 'blocked' }] });
+    availability.days.set('id-ann#2030-06-04', { slots: [{ hour: 10, kind: 'meeting', meetingId: 'm' }] });
+    availability.days.set('id-bob#2030-06-03', { record, slots: [{ hour: 7, kind: 'blocked' }] });
+    const read = (query: Record<string, string | undefined>) => getAvailability(query, { availability, users, caller: ann });
+    return { read, availability };
+  }
+
+  it('answers one day object per date, in order, from one read of the range', async () => {
+    const { read, availability } = await world();
+    const days = await read({ from: '2030-06-01', to: '2030-06-04' });
+    expect(days).toMatchObject([
+      { date: '2030-06-01', blocked_slots: [], id: null, user: ann },
+      { date: '2030-06-02', blocked_slots: [9], id: 'day-1' },
+      { date: '2030-06-03', blocked_slots: [] },
+      { date: '2030-06-04', blocked_slots: [10], id: null },
+    ]);
+    expect(availability.ranges).toEqual([['id-ann', '2030-06-01', '2030-06-04']]);
+  });
+
+  it("reads another user's range by email", async () => {
+    const { read } = await world();
+    expect(await read({ from: '2030-06-03', to: '2030-06-03', user: 'bob@example.com' })).toMatchObject([
+      { date: '2030-06-03', blocked_slots: [7], user: { id: 'id-bob' } },
+    ]);
+  });
+
+  it('reads 31 dates, across a month and a year', async () => {
+    const { read } = await world();
+    const days = (await read({ from: '2030-12-15', to: '2031-01-14' })) as { date: string }[];
+    expect(days.map((day) => day.date)).toHaveLength(31);
+    expect(days.map((day) => day.date).slice(15, 18)).toEqual(['2030-12-30', '2030-12-31', '2031-01-01']);
+  });
+
+  it.each([
+    [{ from: '2030-06-01', to: '2030-07-02' }, { to: [rangeMessages.tooLong(31)] }],
+    [{ from: '2030-06-02', to: '2030-06-01' }, { to: [rangeMessages.toBeforeFrom] }],
+    [{ from: '2030-06-01' }, { to: ['This field is required.'] }],
+    [{ to: '2030-06-01' }, { from: ['This field is required.'] }],
+    [
+      { from: '2030-6-1', to: 'x' },
+      { from: [dateMessages.format], to: [dateMessages.format] },
+    ],
+    [{ date: '2030-06-01', from: '2030-06-01', to: '2030-06-02' }, { date: [rangeMessages.dateWithRange] }],
+    [{ date: '2030-06-01', to: '2030-06-02' }, { date: [rangeMessages.dateWithRange] }],
+  ])('refuses the query %j', async (query, fields) => {
+    const { read } = await world();
+    expect(await fieldsOf(read(query))).toEqual(fields);
+  });
+});
+
+describe('unblocking hours', () => {
+  const world = () => {
+    const availability = new MemoryAvailability();
+    availability.days.set('id-ann#2030-06-02', {
+      record: { ...record, version: 1 },
+      slots: [
+        { hour: 9, kind: 'blocked' },
+        { hour: 10, kind: 'blocked' },
+        { hour: 11, kind: 'meeting', meetingId: 'm' },
+      ],
+    });
+    const unblock = (body: unknown, at = now) => unblockSlots(body, { availability, caller: ann, zone: 'UTC', now: at });
+    return { availability, unblock };
+  };
+
+  it('removes the hours from the blocks, ignoring hours not blocked and leaving meetings', async () => {
+    const { availability, unblock } = await world();
+    const day = await unblock({ date: '2030-06-02', unblocked_slots: [9, 11, 12, '9'] });
+    expect(day).toMatchObject({ date: '2030-06-02', blocked_slots: [10, 11] });
+    expect(availability.writes).toEqual([{ date: '2030-06-02', hours: [10] }]);
+  });
+
+  it('writes nothing when no hour was blocked', async () => {
+    const { availability, unblock } = await world();
+    expect(await unblock({ date: '2030-06-02', unblocked_slots: [11, 12] })).toMatchObject({ blocked_slots: [9, 10, 11] });
+    expect(availability.writes).toEqual([]);
+  });
+
+  it('refuses a past date', async () => {
+    const { unblock } = await world();
+    await expectRejection(
+      unblock({ date: '2030-05-31', unblocked_slots: [9] }),
+      BusinessRuleViolation,
+      "Slots can't be defined for past date",
+    );
+  });
+
+  it.each([
+    [{ date: '2030-06-02', unblocked_slots: [] }, { unblocked_slots: ['This list may not be empty.'] }],
+    [{ date: '2030-06-02' }, { unblocked_slots: ['This field is required.'] }],
+    [{ unblocked_slots: [24] }, { date: ['This field is required.'], unblocked_slots: ['Ensure this value is less than or equal to 23.'] }],
+  ])('refuses the body %j', async (body, fields) => {
+    const { unblock } = await world();
+    expect(await fieldsOf(unblock(body))).toEqual(fields);
+  });
+
+  it('works the change out again when the day changed between its read and its write', async () => {
+    const { availability, unblock } = await world();
+    let concurrent = 1;
+    availability.beforeWrite = () => {
+      if (concurrent-- > 0) return availability.blockHours(ann, '2030-06-02', [15]);
+    };
+    expect(await unblock({ date: '2030-06-02', unblocked_slots: [9] })).toMatchObject({ blocked_slots: [10, 11, 15] });
+    expect(availability.writes).toEqual([{ date: '2030-06-02', hours: [10, 15] }]);
+  });
+
+  it('gives up, changing nothing, when the day keeps changing', async () => {
+    const { availability, unblock } = await world();
+    availability.beforeWrite = () => availability.blockHours(ann, '2030-06-02', [15]);
+    await expectRejection(
+      unblock({ date: '2030-06-02', unblocked_slots: [9] }),
+      TemporarilyUnavailable,
+      'The service is busy; nothing was changed. Retry shortly.',
+    );
+    expect(availability.writes).toEqual([]);
+    expect(availability.blocked).toHaveLength(BLOCK_CHANGE_ATTEMPTS);
+  });
+});
+
+describe("replacing a day's blocks", () => {
+  const world = () => {
+    const availability = new MemoryAvailability();
+    availability.days.set('id-ann#2030-06-02', {
+      record: { ...record, version: 3 },
+      slots: [
+        { hour: 9, kind: 'blocked' },
+        { hour: 11, kind: 'meeting', meetingId: 'm' },
+      ],
+    });
+    const replace = (date: string, body: unknown) => replaceBlocks(date, body, { availability, caller: ann, zone: 'UTC', now });
+    return { availability, replace };
+  };
+
+  it('makes the blocks exactly the list, keeping meetings', async () => {
+    const { availability, replace } = await world();
+    expect(await replace('2030-06-02', { blocked_slots: [14, 13, 13] })).toMatchObject({ blocked_slots: [11, 13, 14] });
+    expect(availability.writes).toEqual([{ date: '2030-06-02', hours: [13, 14] }]);
+  });
+
+  it('empties the blocks with an empty list', async () => {
+    const { replace } = await world();
+    expect(await replace('2030-06-02', { blocked_slots: [] })).toMatchObject({ blocked_slots: [11] });
+  });
+
+  it('is idempotent: the same list again writes nothing', async () => {
+    const { availability, replace } = await world();
+    expect(await replace('2030-06-02', { blocked_slots: [9] })).toMatchObject({ blocked_slots: [9, 11] });
+    expect(availability.writes).toEqual([]);
+  });
+
+  it('blocks a date with nothing defined yet', async () => {
+    const { replace } = await world();
+    expect(await replace('2030-06-05', { blocked_slots: [8] })).toMatchObject({ date: '2030-06-05', blocked_slots: [8], id: 'day-1' });
+  });
+
+  it("refuses an hour of the caller's meeting, naming the earliest, changing nothing", async () => {
+    const { availability, replace } = await world();
+    await expectRejection(
+      replace('2030-06-02', { blocked_slots: [20, 11] }),
+      BusinessRuleViolation,
+      'There is already an event booked at time slot : 11',
+    );
+    expect(availability.writes).toEqual([]);
+  });
+
+  it.each([
+    ['2030-06-02', {}, { blocked_slots: ['This field is required.'] }],
+    ['2030-6-2', { blocked_slots: [1] }, { date: [dateMessages.format] }],
+    ['2030-06-02', { blocked_slots: 'x' }, { blocked_slots: ['Expected a list of items.'] }],
+  ])('refuses the date %s with the body %j', async (date, body, fields) => {
+    const { replace } = await world();
+    expect(await fieldsOf(replace(date, body))).toEqual(fields);
+  });
+
+  it('refuses a past date', async () => {
+    const { replace } = await world();
+    await expectRejection(replace('2030-05-31', { blocked_slots: [] }), BusinessRuleViolation, "Slots can't be defined for past date");
   });
 });

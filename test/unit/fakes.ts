@@ -1,6 +1,9 @@
 /** In-memory stand-ins for the storage ports, for domain unit tests only. */
+import { ConcurrentModification, HourAlreadyBooked } from '../../functions/domain/errors';
 import type { Meeting } from '../../functions/domain/meetings';
 import type {
+  AvailabilityStore,
+  DayState,
   AttemptBudget,
   AttemptLimiter,
   CredentialGrant,
@@ -126,5 +129,57 @@ export class RecordingLimiter implements AttemptLimiter {
   }
   async record(budget: AttemptBudget, now: Date) {
     this.recorded.push({ budget, now });
+  }
+}
+
+/**
+ * Days by user and date. Blocking adds blocked hours and the day's record (`record`);
+ * `setBlocks` holds the store's rules: it applies only to the day's version as read, and
+ * refuses to block an hour a meeting holds. `beforeWrite` runs before each `setBlocks`
+ * (a concurrent writer can slip in there).
+ */
+export class MemoryAvailability implements AvailabilityStore {
+  readonly days = new Map<string, DayState>();
+  readonly blocked: { userId: string; date: string; hours: readonly number[] }[] = [];
+  readonly writes: { date: string; hours: readonly number[] }[] = [];
+  readonly ranges: [string, string, string][] = [];
+  beforeWrite?: () => Promise<void> | void;
+  constructor(private readonly record = { id: 'day-1', created: '2030-05-01T08:00:00.000Z', modified: '2030-05-02T09:30:15.250Z' }) {}
+  async getDay(userId: string, date: string): Promise<DayState> {
+    return structuredClone(this.days.get(`${userId}#${date}`) ?? { slots: [] });
+  }
+  async getDays(userId: string, from: string, to: string): Promise<Map<string, DayState>> {
+    this.ranges.push([userId, from, to]);
+    const days = new Map<string, DayState>();
+    for (const [key, day] of this.days) {
+      const [owner, date] = key.split('#') as [string, string];
+      if (owner === userId && date >= from && date <= to) days.set(date, structuredClone(day));
+    }
+    return days;
+  }
+  async blockHours(owner: PublicUser, date: string, hours: readonly number[]) {
+    const userId = owner.id;
+    this.blocked.push({ userId, date, hours });
+    const day = await this.getDay(userId, date);
+    const version = (day.record?.version ?? 0) + 1;
+    this.days.set(`${userId}#${date}`, {
+      record: { ...this.record, version },
+      slots: [
+        ...day.slots,
+        ...hours.filter((hour) => !day.slots.some((slot) => slot.hour === hour)).map((hour) => ({ hour, kind: 'blocked' as const })),
+      ],
+    });
+  }
+  async setBlocks(owner: PublicUser, date: string, before: DayState, hours: readonly number[]) {
+    await this.beforeWrite?.();
+    const day = await this.getDay(owner.id, date);
+    if (day.record?.version !== before.record?.version) throw new ConcurrentModification();
+    const held = hours.find((hour) => day.slots.some((slot) => slot.hour === hour && slot.kind === 'meeting'));
+    if (held !== undefined) throw new HourAlreadyBooked(held);
+    this.writes.push({ date, hours });
+    this.days.set(`${owner.id}#${date}`, {
+      record: { ...this.record, version: (day.record?.version ?? 0) + 1 },
+      slots: [...day.slots.filter((slot) => slot.kind === 'meeting'), ...hours.map((hour) => ({ hour, kind: 'blocked' as const }))],
+    });
   }
 }

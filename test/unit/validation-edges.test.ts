@@ -24,7 +24,13 @@ class EmptyAvailability implements AvailabilityStore {
   async getDay(): Promise<DayState> {
     return { slots: [] };
   }
+  async getDays(): Promise<Map<string, DayState>> {
+    return new Map();
+  }
   async blockHours(_owner: unknown, date: string, hours: readonly number[]) {
+    this.blocked.push({ date, hours });
+  }
+  async setBlocks(_owner: unknown, date: string, _before: unknown, hours: readonly number[]) {
     this.blocked.push({ date, hours });
   }
 }

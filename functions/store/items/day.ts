@@ -40,33 +40,58 @@ export const meetingHourItem = (meeting: Meeting, participant: PublicUser) => ({
   hour: meeting.slot.hour,
 });
 
+/** How a write changes the day's blocks: adds hours to them, or makes them exactly a list. */
+export type BlocksChange = { add: readonly number[] } | { set: readonly number[]; readVersion: number | undefined };
+
 /**
- * The Update of the day record in the block_slots transaction: id and created are set
- * once; the owner and `modified` on every write; `blockedHours` (a number set) gains the
- * hours by union, as blocks add to the ones already there; `version` counts the writes,
- * so that each one has its own number, concurrent ones included.
+ * The Update of the day record in a transaction that changes its blocks: id and created
+ * are set once; the owner and `modified` on every write; `version` counts the writes, so
+ * that each one has its own number, concurrent ones included. `blockedHours` (a number
+ * set, never empty: removed instead) gains hours by union for block_slots, or becomes
+ * exactly a list, then only if the record is still at the version read (`undefined`: no
+ * record, or one written before versions were counted).
  */
-export function dayRecordUpdate(owner: PublicUser, date: string, hours: readonly number[], newId: string, now: Date) {
-  const addHours = hours.length > 0;
+export function dayRecordUpdate(owner: PublicUser, date: string, change: BlocksChange, newId: string, now: Date) {
+  const set = [
+    '#type = :type',
+    'userId = :userId',
+    'username = :username',
+    'email = :email',
+    '#date = :date',
+    'id = if_not_exists(id, :id)',
+    'created = if_not_exists(created, :now)',
+    'modified = :now',
+  ];
+  const add = ['#version :one'];
+  const values: Record<string, unknown> = {
+    ':type': 'day',
+    ':userId': owner.id,
+    ':username': owner.username,
+    ':email': owner.email,
+    ':date': date,
+    ':id': newId,
+    ':now': now.toISOString(),
+    ':one': 1,
+  };
+  let remove = '';
+  let condition: string | undefined;
+  const hours = 'add' in change ? change.add : change.set;
+  // The document client writes a Set of numbers as a DynamoDB number set.
+  if (hours.length > 0) values[':hours'] = new Set(hours);
+  if ('add' in change) {
+    if (hours.length > 0) add.push('blockedHours :hours');
+  } else {
+    if (hours.length > 0) set.push('blockedHours = :hours');
+    else remove = ' REMOVE blockedHours';
+    condition = change.readVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :read';
+    if (change.readVersion !== undefined) values[':read'] = change.readVersion;
+  }
   return {
     Key: dayKey(owner.id, date),
-    UpdateExpression:
-      'SET #type = :type, userId = :userId, username = :username, email = :email, #date = :date, ' +
-      'id = if_not_exists(id, :id), created = if_not_exists(created, :now), modified = :now ' +
-      `ADD #version :one${addHours ? ', blockedHours :hours' : ''}`,
+    UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}${remove}`,
+    ...(condition !== undefined && { ConditionExpression: condition }),
     ExpressionAttributeNames: { '#type': 'type', '#date': 'date', '#version': 'version' },
-    ExpressionAttributeValues: {
-      ':type': 'day',
-      ':userId': owner.id,
-      ':username': owner.username,
-      ':email': owner.email,
-      ':date': date,
-      ':id': newId,
-      ':now': now.toISOString(),
-      ':one': 1,
-      // The document client writes a Set of numbers as a DynamoDB number set (never empty).
-      ...(addHours ? { ':hours': new Set(hours) } : {}),
-    },
+    ExpressionAttributeValues: values,
   };
 }
 
@@ -91,8 +116,10 @@ export function dayRecordOf(item: StoredItem): DayRecordImage | undefined {
 export function dayStateOf(items: readonly StoredItem[]): DayState {
   const state: DayState = { slots: [] };
   for (const item of items) {
-    if (item.type === 'day') state.record = { id: String(item.id), created: String(item.created), modified: String(item.modified) };
-    else if (item.type === 'hour') state.slots.push(takenHourOf(item));
+    if (item.type === 'day') {
+      state.record = { id: String(item.id), created: String(item.created), modified: String(item.modified) };
+      if (item.version !== undefined) state.record.version = Number(item.version);
+    } else if (item.type === 'hour') state.slots.push(takenHourOf(item));
   }
   return state;
 }
