@@ -22,12 +22,14 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
   const memberships = new Map<string, Item>();
   const users = new Map<string, Item>();
   const guards: Item[] = [];
+  const days: Item[] = [];
   for (const item of items) {
     if (item.type === 'meeting') meetings.set(String(item.id), item);
     else if (item.type === 'hour') hours.push(item);
     else if (item.type === 'membership') memberships.set(`${item.meetingId}/${item.userId}`, item);
     else if (item.type === 'user') users.set(String(item.id), item);
     else if (item.type === 'usernameGuard' || item.type === 'emailGuard') guards.push(item);
+    else if (item.type === 'day') days.push(item);
   }
   const judged = (userId: string) => !userIds || userIds.has(userId);
   const participantsOf = (meeting: Item) => (meeting.participants as PublicUser[]) ?? [];
@@ -53,6 +55,25 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
       problems.push(`hour of ${where} is held by meeting ${meeting.id}, which does not list that user`);
     } else if (meeting.timeSlot !== `${hour.date} ${String(hour.hour).padStart(2, '0')}:00:00`) {
       problems.push(`hour of ${where} is held by meeting ${meeting.id}, which is at ${meeting.timeSlot}`);
+    }
+  }
+
+  // A day record that counts its writes lists exactly the hours its owner has blocked.
+  const blockedByDay = new Map<string, number[]>();
+  for (const hour of hours) {
+    if (hour.kind !== 'blocked') continue;
+    const day = `${hour.userId}/${hour.date}`;
+    blockedByDay.set(day, [...(blockedByDay.get(day) ?? []), Number(hour.hour)]);
+  }
+  for (const record of days) {
+    const userId = String(record.userId);
+    if (!judged(userId) || record.version === undefined) continue;
+    const listed = [...((record.blockedHours as Iterable<unknown> | undefined) ?? [])].map(Number).sort((a, b) => a - b);
+    const blocked = (blockedByDay.get(`${userId}/${record.date}`) ?? []).sort((a, b) => a - b);
+    if (listed.join() !== blocked.join()) {
+      problems.push(
+        `day record of ${userId} on ${record.date} lists blocks [${listed.join()}] but the blocked hours are [${blocked.join()}]`,
+      );
     }
   }
 

@@ -43,6 +43,10 @@ const book = (organiser: Person, timeSlot: string, guests: Person[]) =>
   });
 const block = (who: Person, date: string, hours: number[]) =>
   request('POST', '/api/user/block_slots/', { headers: who.auth, body: { date, blocked_slots: hours } });
+const unblock = (who: Person, date: string, hours: number[]) =>
+  request('POST', '/api/user/unblock_slots/', { headers: who.auth, body: { date, unblocked_slots: hours } });
+const replaceBlocks = (who: Person, date: string, hours: number[]) =>
+  request('PUT', `/api/user/blocked_slots/${date}/`, { headers: who.auth, body: { blocked_slots: hours } });
 const patch = (organiser: Person, id: string, body: Record<string, unknown>) =>
   request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body });
 const dayOf = async (who: Person, date: string) =>
@@ -62,6 +66,17 @@ const unavailable = (who: Person) => rule(`Time slot is not available for user :
 const alreadyBooked = (hour: number) => rule(`There is already an event booked at time slot : ${hour}`);
 const changedMeanwhile = { status: 409, body: { detail: 'The resource was changed by another request; retry with fresh data.' } };
 const shape = (answer: HttpAnswer) => ({ status: answer.status, body: answer.body });
+
+/** The blocks each serial order of `writes` leaves, starting from `start` (sorted, comma-joined). */
+function serialOutcomes(start: number[], writes: ((hours: Set<number>) => Set<number>)[]): Set<string> {
+  const outcomes = new Set<string>();
+  const visit = (hours: Set<number>, left: typeof writes) => {
+    if (left.length === 0) outcomes.add([...hours].sort((a, b) => a - b).join());
+    left.forEach((write, index) => visit(write(hours), [...left.slice(0, index), ...left.slice(index + 1)]));
+  };
+  visit(new Set(start), writes);
+  return outcomes;
+}
 
 describe('races over HTTP against the local server', () => {
   it("lets exactly one of 12 organisers take one guest's hour, round after round", async () => {
@@ -314,6 +329,80 @@ describe('races over HTTP against the local server', () => {
       expect(new Set(answers.map((answer) => `${answer.body.response.id} ${answer.body.response.created}`))).toEqual(
         new Set([`${day.id} ${day.created}`]),
       );
+      await expectIntact();
+    }
+  });
+
+  it('lets an unblock and a booking of the hour it frees end cleanly: the booking is refused as blocked, or books the freed hour', async () => {
+    const [guest, organiser] = await people('unblockbook', 2);
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const date = freshDate();
+      const hour = 8 + round;
+      expect((await block(guest!, date, [hour, 23])).status).toBe(200);
+      const [unblocked, bookedAnswer] = await Promise.all([unblock(guest!, date, [hour]), book(organiser!, slot(date, hour), [guest!])]);
+
+      expect(unblocked.status).toBe(200);
+      const guestDay = await dayOf(guest!, date);
+      if (bookedAnswer.status === 201) {
+        // The unblock came first: the meeting holds the freed hour.
+        expect(guestDay.blocked_slots).toEqual([hour, 23]);
+        expect((await meetingSeenBy(guest!, bookedAnswer.body.response.id)).body.status).toBe('active');
+      } else {
+        expect(shape(bookedAnswer)).toEqual(unavailable(guest!));
+        expect(guestDay.blocked_slots).toEqual([23]);
+      }
+      await expectIntact();
+    }
+  });
+
+  it("lets exactly one of a day's new blocks and a booking of one of their hours win", async () => {
+    const [guest, organiser] = await people('replacebook', 2);
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const date = freshDate();
+      const hour = 8 + round;
+      expect((await block(guest!, date, [1])).status).toBe(200);
+      const [replaced, bookedAnswer] = await Promise.all([
+        replaceBlocks(guest!, date, [1, hour]),
+        book(organiser!, slot(date, hour), [guest!]),
+      ]);
+
+      const guestDay = await dayOf(guest!, date);
+      if (replaced.status === 200) {
+        expect(shape(bookedAnswer)).toEqual(unavailable(guest!));
+        expect(replaced.body.response.blocked_slots).toEqual([1, hour]);
+      } else {
+        // The booking came first: the new blocks were refused whole, the old one kept.
+        expect(shape(replaced)).toEqual(alreadyBooked(hour));
+        expect(bookedAnswer.status).toBe(201);
+      }
+      expect(guestDay.blocked_slots).toEqual([1, hour]);
+      await expectIntact();
+    }
+  });
+
+  it('loses no block when blocks, unblocks and replacements of one day arrive at once', async () => {
+    const [owner] = await people('blockmix', 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      const date = freshDate();
+      expect((await block(owner!, date, [0, 1, 2])).status).toBe(200);
+      const answers = await Promise.all([
+        block(owner!, date, [10]),
+        unblock(owner!, date, [1]),
+        block(owner!, date, [11]),
+        unblock(owner!, date, [2]),
+        replaceBlocks(owner!, date, [0, 1, 2, 20]),
+      ]);
+      const writes: ((hours: Set<number>) => Set<number>)[] = [
+        (hours) => new Set([...hours, 10]),
+        (hours) => new Set([...hours].filter((hour) => hour !== 1)),
+        (hours) => new Set([...hours, 11]),
+        (hours) => new Set([...hours].filter((hour) => hour !== 2)),
+        () => new Set([0, 1, 2, 20]),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      // Whatever the order, the day is what some serial order of the five writes leaves.
+      const day = await dayOf(owner!, date);
+      expect(serialOutcomes([0, 1, 2], writes)).toContain(day.blocked_slots.join());
       await expectIntact();
     }
   });

@@ -75,6 +75,25 @@ describe('domain events on the local runtime', () => {
     ]);
   });
 
+  it('tells an unblock and a replacement of the blocks, and nothing of one that changes nothing', async () => {
+    const me = await signedInUser('evunblock');
+    const date = freshDate();
+    await block(me, date, [9, 10]);
+    expect((await call('POST', '/api/user/unblock_slots/', { headers: me.auth, body: { date, unblocked_slots: [9, 15] } })).status).toBe(
+      200,
+    );
+    expect((await call('PUT', `/api/user/blocked_slots/${date}/`, { headers: me.auth, body: { blocked_slots: [3, 4] } })).status).toBe(200);
+    expect((await call('PUT', `/api/user/blocked_slots/${date}/`, { headers: me.auth, body: { blocked_slots: [4, 3] } })).status).toBe(200);
+    expect((await call('PUT', `/api/user/blocked_slots/${date}/`, { headers: me.auth, body: { blocked_slots: [] } })).status).toBe(200);
+    const events = aboutBlocksOf(await capture.settled(), me.user.id);
+    expect(events.map((event) => [event.id, event.type, event.data.blocked_slots])).toEqual([
+      [`${me.user.id}:${date}:1`, 'availability.changed', [9, 10]],
+      [`${me.user.id}:${date}:2`, 'availability.changed', [10]],
+      [`${me.user.id}:${date}:3`, 'availability.changed', [3, 4]],
+      [`${me.user.id}:${date}:4`, 'availability.changed', []],
+    ]);
+  });
+
   it('tells nothing of a refused change', async () => {
     const [organiser, guest] = [await signedInUser('evrefused'), await signedInUser('evrefusedguest')];
     const date = freshDate();

@@ -44,6 +44,34 @@ describe('the integrity checker', () => {
     expect(integrityProblems(consistent())).toEqual([]);
   });
 
+  it("finds a day record whose blocks differ from its owner's blocked hours", () => {
+    const blocked = (at: number) => ({
+      ...hour(ann, undefined, at),
+      kind: 'blocked',
+      meetingId: undefined,
+      sk: `DAY#2030-01-01#${String(at).padStart(2, '0')}`,
+    });
+    const record = (blockedHours: number[] | undefined, version: number | null = 2) => ({
+      pk: 'USER#ann',
+      sk: 'DAY#2030-01-01',
+      type: 'day',
+      userId: 'ann',
+      date: '2030-01-01',
+      ...(version !== null && { version }),
+      ...(blockedHours && { blockedHours: new Set(blockedHours) }),
+    });
+    expect(integrityProblems([...consistent(), record([3, 4]), blocked(4), blocked(3)])).toEqual([]);
+    expect(integrityProblems([...consistent(), record(undefined)])).toEqual([]);
+    // A record written before it counted its writes is not judged.
+    expect(integrityProblems([...consistent(), record([3], null)])).toEqual([]);
+    expect(integrityProblems([...consistent(), record([3, 4]), blocked(4)])).toEqual([
+      'day record of ann on 2030-01-01 lists blocks [3,4] but the blocked hours are [4]',
+    ]);
+    expect(integrityProblems([...consistent(), record(undefined), blocked(5)])).toEqual([
+      'day record of ann on 2030-01-01 lists blocks [] but the blocked hours are [5]',
+    ]);
+  });
+
   it("finds an active meeting that lost a participant's hour", () => {
     const items = consistent().filter((item) => !(item.type === 'hour' && item.userId === 'bob'));
     expect(integrityProblems(items)).toEqual(['active meeting m1 holds no hour of bob']);
