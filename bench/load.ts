@@ -17,6 +17,7 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   /** Means per successful request, when the operation reports DynamoDB figures. */
   calls?: number;
@@ -63,6 +64,7 @@ export async function runLoad(operation: Operation, concurrency: number, seconds
     perSecond: good.length / elapsed,
     p50: percentile(latencies, 50),
     p90: percentile(latencies, 90),
+    p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     calls: pick('calls'),
     readUnits: pick('readUnits'),
@@ -76,4 +78,9 @@ export async function timed(run: () => Promise<Omit<Sample, 'latencyMs'>>): Prom
   const start = performance.now();
   const result = await run();
   return { ...result, latencyMs: performance.now() - start };
+}
+
+/** Runs `run` over `items`, `size` at a time. */
+export async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(run));
 }

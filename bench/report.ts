@@ -2,6 +2,7 @@
  * The benchmark's tables, for the terminal and the README.
  */
 import type { ColdStart } from './cold-start';
+import type { CommonTimeRun } from './common-time';
 import type { LoadResult } from './load';
 
 /**
@@ -27,14 +28,16 @@ function table(headers: string[], rows: string[][]): string {
 interface Results {
   date: string;
   machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
-  operations: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult; costPerMillion?: number }[];
+  /** Each section is there when it was measured (BENCH_ONLY runs some). */
+  operations?: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult; costPerMillion?: number }[];
   eventLag?: { concurrency: number; lag: { events: number; p50: number; p99: number; max: number } }[];
-  scaling: { table: string; user: string; operation: string; result: LoadResult }[];
-  coldStarts: { bareNodeMs: number; functions: ColdStart[] };
+  commonTime?: CommonTimeRun;
+  scaling?: { table: string; user: string; operation: string; result: LoadResult }[];
+  coldStarts?: { bareNodeMs: number; functions: ColdStart[] };
   benchSeconds: number;
 }
 
-export function renderReport(results: Results): string {
+function renderOperations(operationResults: NonNullable<Results['operations']>, eventLag: Results['eventLag']): string[] {
   const operations = table(
     [
       'operation',
@@ -52,7 +55,7 @@ export function renderReport(results: Results): string {
       'WRU',
       '$ per million',
     ],
-    results.operations.map(({ operation, concurrency, http, floor, costPerMillion }) => [
+    operationResults.map(({ operation, concurrency, http, floor, costPerMillion }) => [
       operation,
       String(concurrency),
       number(http.perSecond),
@@ -71,7 +74,7 @@ export function renderReport(results: Results): string {
   );
   const lag = table(
     ['booking load, conc.', 'events', 'p50 ms', 'p99 ms', 'max ms'],
-    (results.eventLag ?? []).map(({ concurrency, lag: figures }) => [
+    (eventLag ?? []).map(({ concurrency, lag: figures }) => [
       String(concurrency),
       String(figures.events),
       number(figures.p50, 1),
@@ -79,9 +82,49 @@ export function renderReport(results: Results): string {
       number(figures.max, 1),
     ]),
   );
+  return [
+    'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly):',
+    '',
+    operations,
+    '',
+    'Event lag under the booking load: commit (the event timestamp) to the event on the local bus (its line in EVENTS_FILE):',
+    '',
+    lag,
+  ];
+}
+
+function renderCommonTime(run: CommonTimeRun): string[] {
+  const common = table(
+    ['people', 'conc.', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'DynamoDB calls', 'RRU', 'ranges read/s', 'hours in common'],
+    run.results.map(({ users, concurrency, result, commonHours, hours }) => [
+      String(users),
+      String(concurrency),
+      number(result.perSecond),
+      number(result.p50, 1),
+      number(result.p95, 1),
+      number(result.p99, 1),
+      String(result.errors),
+      number(result.calls, 1),
+      number(result.readUnits, 1),
+      number(result.perSecond * users),
+      `${commonHours} of ${hours}`,
+    ]),
+  );
+  const failures = run.results
+    .filter(({ result }) => result.errors > 0)
+    .map(({ users, concurrency, result }) => `${users} people at concurrency ${concurrency}, first error: ${result.firstError}`);
+  return [
+    `A group's common free time over ${run.dates} dates (${run.from} to ${run.to}; everyone has blocks and meetings in it), after a warm-up round of ${run.warmUpSeconds} s per group size and concurrency:`,
+    '',
+    common,
+    ...(failures.length > 0 ? ['', ...failures] : []),
+  ];
+}
+
+function renderScaling(scalingResults: NonNullable<Results['scaling']>): string[] {
   const scaling = table(
     ['table', 'user', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'DynamoDB calls', 'RRU'],
-    results.scaling.map(({ table: size, user, operation, result }) => [
+    scalingResults.map(({ table: size, user, operation, result }) => [
       size,
       user,
       operation,
@@ -93,33 +136,27 @@ export function renderReport(results: Results): string {
       number(result.readUnits, 1),
     ]),
   );
+  return ['Scaling (concurrency 16):', '', scaling];
+}
+
+function renderColdStarts(coldStarts: NonNullable<Results['coldStarts']>): string[] {
   const cold = table(
     ['function', 'bundle KB', 'load ms (median of 11)', 'above bare node ms'],
-    results.coldStarts.functions.map((entry) => [
-      entry.function,
-      number(entry.bundleKB, 1),
-      number(entry.loadMs, 1),
-      number(entry.aboveBareMs, 1),
-    ]),
+    coldStarts.functions.map((entry) => [entry.function, number(entry.bundleKB, 1), number(entry.loadMs, 1), number(entry.aboveBareMs, 1)]),
   );
+  return [`Cold load of each bundle as CDK builds it (bare \`node -e 0\`: ${coldStarts.bareNodeMs.toFixed(1)} ms):`, '', cold];
+}
+
+export function renderReport(results: Results): string {
+  const sections = [
+    results.operations && renderOperations(results.operations, results.eventLag),
+    results.commonTime && renderCommonTime(results.commonTime),
+    results.scaling && renderScaling(results.scaling),
+    results.coldStarts && renderColdStarts(results.coldStarts),
+  ].filter((section) => section !== undefined);
   return [
     `Benchmark of ${results.date} on ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${results.benchSeconds.toFixed(0)} s in all.`,
-    '',
-    'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly):',
-    '',
-    operations,
-    '',
-    'Event lag under the booking load: commit (the event timestamp) to the event on the local bus (its line in EVENTS_FILE):',
-    '',
-    lag,
-    '',
-    'Scaling (concurrency 16):',
-    '',
-    scaling,
-    '',
-    `Cold load of each bundle as CDK builds it (bare \`node -e 0\`: ${results.coldStarts.bareNodeMs.toFixed(1)} ms):`,
-    '',
-    cold,
+    ...sections.flatMap((section) => ['', ...section]),
   ].join('\n');
 }
 

@@ -4,21 +4,28 @@
  * speaking the API; DynamoDB figures and the floor then need DYNAMODB_ENDPOINT too).
  *
  * BENCH_SECONDS (default 4) sets each measurement's duration.
+ * BENCH_ONLY runs only the named sections, comma-separated: `operations` (each operation
+ * over HTTP beside its floor, and the event lag), `scaling`, `common` (a group's common
+ * free time for 2, 10 and 50 people) and `cold-start`; e.g. `BENCH_ONLY=common npm run bench`.
+ * It prints those sections and puts them into bench/results.json in place of the ones there,
+ * keeping the others.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
+import { READS_AT_ONCE } from '../functions/domain/common-time';
 import type { Meeting } from '../functions/domain/meetings';
 import { services } from '../functions/services';
 
 import { startLocalServer } from '../local/child-process';
 import { measureColdStarts } from './cold-start';
+import { type CommonTimeRun, measureCommonTime, prepareGroup } from './common-time';
 import { floorOperation } from './floor';
 import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
 import { type EventLag, type EventLagWatch, watchEventLag } from './event-lag';
-import { type LoadResult, runLoad } from './load';
+import { inBatches, type LoadResult, runLoad } from './load';
 import { costPerMillion, PRICES, printReport } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -26,12 +33,17 @@ const CONCURRENCY = [1, 16];
 const OPERATIONS = ['booking', 'availability', 'listing', 'reschedule', 'login'];
 const LANES = Math.max(...CONCURRENCY);
 const FILLER_ITEMS = 100_000;
+const WARM_UP_SECONDS = 1;
+const RESULTS_FILE = 'bench/results.json';
+const SECTIONS = ['operations', 'scaling', 'common', 'cold-start'];
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknownSection = ONLY?.find((name) => !SECTIONS.includes(name));
+if (unknownSection) throw new Error(`BENCH_ONLY: unknown section "${unknownSection}" (sections: ${SECTIONS.join(', ')})`);
+const runs = (section: string) => !ONLY?.length || ONLY.includes(section);
 
 const progress = (text: string) => process.stderr.write(`\r\x1b[K[bench] ${text}`);
-
-async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(run));
-}
 
 async function bookDirectly(organiser: Account, guests: Account[], slot: string): Promise<void> {
   const person = (account: Account) => ({ id: account.id, username: account.username, email: account.email });
@@ -122,6 +134,10 @@ async function main(): Promise<void> {
       // Each lane books thousands of meetings an hour: the invitation budget would refuse them.
       MEETINGS_PER_HOUR: '1000000',
       GUEST_INVITES_PER_HOUR: '1000000',
+      // In Lambda a process serves one request at a time: a group's reads (at most 25 at once) stay under
+      // its bound on DynamoDB calls in flight (64). Here all lanes share one process: 16 groups of 50 would
+      // be shed with 503s that Lambda would never give.
+      DYNAMODB_MAX_IN_FLIGHT: String(LANES * READS_AT_ONCE),
       EVENTS_FILE: eventsFile,
     });
     lagWatch = watchEventLag(eventsFile);
@@ -141,28 +157,41 @@ async function main(): Promise<void> {
 
   try {
     const api = new Api(baseUrl);
-    const lanes = await prepareLanes(api);
+    const lanes = runs('operations') || runs('scaling') ? await prepareLanes(api) : undefined;
     let run = 0;
     const operations: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult }[] = [];
     const eventLag: { concurrency: number; lag: EventLag }[] = [];
-    for (const operation of OPERATIONS) {
-      for (const concurrency of CONCURRENCY) {
-        run += 1;
-        progress(`${operation} at concurrency ${concurrency} over HTTP`);
-        if (operation === 'booking') lagWatch?.start();
-        const http = await runLoad(httpOperation(api, lanes, operation, 100 + run * 120), concurrency, SECONDS);
-        if (operation === 'booking' && lagWatch) eventLag.push({ concurrency, lag: await lagWatch.stop() });
-        let floor: LoadResult | undefined;
-        if (direct) {
-          progress(`${operation} at concurrency ${concurrency}, the floor`);
-          floor = await runLoad(floorOperation(lanes, operation, 160 + run * 120), concurrency, SECONDS);
+    if (lanes && runs('operations')) {
+      for (const operation of OPERATIONS) {
+        for (const concurrency of CONCURRENCY) {
+          run += 1;
+          progress(`${operation} at concurrency ${concurrency} over HTTP`);
+          if (operation === 'booking') lagWatch?.start();
+          const http = await runLoad(httpOperation(api, lanes, operation, 100 + run * 120), concurrency, SECONDS);
+          if (operation === 'booking' && lagWatch) eventLag.push({ concurrency, lag: await lagWatch.stop() });
+          let floor: LoadResult | undefined;
+          if (direct) {
+            progress(`${operation} at concurrency ${concurrency}, the floor`);
+            floor = await runLoad(floorOperation(lanes, operation, 160 + run * 120), concurrency, SECONDS);
+          }
+          operations.push({ operation, concurrency, http, floor });
         }
-        operations.push({ operation, concurrency, http, floor });
       }
     }
 
+    let commonTime: CommonTimeRun | undefined;
+    if (runs('common')) {
+      const group = await prepareGroup(api, progress);
+      commonTime = await measureCommonTime(api, group, {
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        warmUpSeconds: WARM_UP_SECONDS,
+        progress,
+      });
+    }
+
     const scaling: { table: string; user: string; operation: string; result: LoadResult }[] = [];
-    if (direct) {
+    if (lanes && runs('scaling') && direct) {
       const small = await api.account('small');
       const big = await api.account('big');
       progress('seeding 10 and 2,000 meetings');
@@ -193,26 +222,37 @@ async function main(): Promise<void> {
       await measure(`${FILLER_ITEMS.toLocaleString('en')}+ more items`);
     }
 
-    progress('cold starts: bundling with cdk synth and loading each function 11 times');
-    const coldStarts = measureColdStarts();
+    let coldStarts: ReturnType<typeof measureColdStarts> | undefined;
+    if (runs('cold-start')) {
+      progress('cold starts: bundling with cdk synth and loading each function 11 times');
+      coldStarts = measureColdStarts();
+    }
     progress('done\n');
 
+    const sections = {
+      ...(runs('operations') && {
+        operations: operations.map((entry) => ({
+          ...entry,
+          costPerMillion: costPerMillion(entry.http),
+        })),
+        eventLag,
+      }),
+      ...(runs('common') && { commonTime }),
+      ...(runs('scaling') && { scaling }),
+      ...(coldStarts && { coldStarts }),
+    };
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       target: baseUrl,
       secondsPerMeasurement: SECONDS,
       prices: PRICES,
-      operations: operations.map((entry) => ({
-        ...entry,
-        costPerMillion: costPerMillion(entry.http),
-      })),
-      eventLag,
-      scaling,
-      coldStarts,
+      ...sections,
       benchSeconds: (Date.now() - started) / 1000,
     };
-    writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+    // A run of some sections replaces only those in the file; the rest stay from the run that measured them.
+    const previous = ONLY?.length && existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as object) : undefined;
+    writeFileSync(RESULTS_FILE, `${JSON.stringify(previous ? { ...previous, ...sections } : results, null, 2)}\n`);
     printReport(results);
   } finally {
     lagWatch?.close();
