@@ -20,10 +20,9 @@ export interface LocalServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const tsxCli = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
+/** As `npm start` runs it: one node process with tsx's loader (no tsx runner in between). */
 export function runLocalMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [tsxCli, join(process.cwd(), 'local', 'main.ts')], {
+  return spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'local', 'main.ts')], {
     env: { ...process.env, DYNAMODB_ENDPOINT: '', TABLE_NAME: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -25,6 +25,9 @@ export interface RunningDynamoDb {
   stop(options?: StopOptions): Promise<void>;
 }
 
+/** Runs the JVM and ends it when its parent goes (see the script; from the project root, as the jar). */
+const watchdogScript = () => join(process.cwd(), 'local', 'engine-watchdog.mjs');
+
 export class JavaMissingError extends Error {
   constructor() {
     super(
@@ -124,9 +127,10 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     '-disableTelemetry',
     ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
   ];
-  const child = spawn('java', args, {
+  // Through the watchdog: the JVM ends with this process, however this process ends.
+  const child = spawn(process.execPath, [watchdogScript(), 'java', ...args], {
     cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'ignore', 'pipe'],
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
   });
   let stderr = '';

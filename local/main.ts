@@ -24,6 +24,9 @@ import { localSecretKey } from './kept-keys';
 import { writeRuntimeFile } from './runtime-file';
 import { ensureTable, localClient } from './table';
 
+/** How often the server checks that the process that started it still runs. */
+const PARENT_CHECK_MS = 500;
+
 async function main(): Promise<void> {
   const { port, host, dataDir } = readLocalConfig(process.env);
   const eventsFile = readSetting('eventsFile', process.env);
@@ -71,6 +74,13 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  // Started by npm (or a test, or a shell) that ended without passing a signal on: stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    console.error(`The process that started this server (pid ${parent}) has ended: stopping.`);
+    void stop(0);
+  }, PARENT_CHECK_MS).unref();
   database?.process.on('exit', (code, signal) => {
     if (stopping) return;
     // The API stays up and answers 503 (its calls fail fast), so clients see a clean error, not a hang.

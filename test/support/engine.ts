@@ -8,7 +8,9 @@ export function enginePidOf(endpoint: string): number | undefined {
     const [pid, ...args] = line.trim().split(/\s+/);
     // The exact port argument: 3810 must not find the engine on 38101.
     const at = args.indexOf('-port');
-    if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && at !== -1 && args[at + 1] === port) return Number(pid);
+    // The JVM itself, not the watchdog that started it (whose arguments hold the same).
+    const java = args[0] === 'java' || args[0]?.endsWith('/java') === true;
+    if (java && args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && at !== -1 && args[at + 1] === port) return Number(pid);
   }
   return undefined;
 }
