@@ -98,6 +98,7 @@ describe('meeting events', () => {
           description: 'Next quarter',
           time_slot: '2030-06-02 10:00:00',
           status: 'active',
+          responses: { 'ann@example.com': 'accepted', 'bob@example.com': 'needs_action' },
           version: 1,
         },
       },
