@@ -132,6 +132,14 @@ export const routes: readonly Route[] = [
     access: 'readwrite',
     partitions: [...caller, 'meeting', 'email', 'attempts', 'idempotency'],
   },
+  {
+    name: 'RespondToEvent',
+    methods: ['POST'],
+    path: '/api/event/{id}/respond/',
+    handler: 'respond-to-event',
+    access: 'readwrite',
+    partitions: [...caller, 'meeting', 'idempotency'],
+  },
   // Webhooks: only these functions (and the delivery code) may reach the webhook partition.
   ...webhookRoutes(),
 ];

@@ -137,6 +137,8 @@ export const ruleMessages = {
   hourlyOnly: 'Only hourly time slots are allowed. e.g DD:MM:YYYY hh:00:00',
   pastDate: "Slots can't be defined for past date",
   organiserRemoved: 'Event organiser can not be removed',
+  organiserDeclines: 'Event organiser can not decline, cancel the event instead',
+  cancelled: 'Event is cancelled',
 } as const;
 
 /** The contract's messages for a username or email that another user has. */

@@ -8,6 +8,7 @@
 import { audienceOf } from './audience';
 import type { Meeting } from './model';
 import { describeMeeting } from './meetings';
+import { answerChanges, type GuestAnswer, responseOf } from './responses';
 import { formatSlot } from './time';
 import type { PublicUser } from './users';
 
@@ -75,6 +76,7 @@ export interface EventData {
   'meeting.updated': { meeting: MeetingView; changed: ChangedField[] };
   'meeting.cancelled': { meeting: MeetingView };
   'meeting.reactivated': { meeting: MeetingView };
+  'meeting.responded': { meeting: MeetingView; participant: string; response: GuestAnswer };
   'availability.changed': { user: PublicUser; date: string; blocked_slots: number[] };
 }
 
@@ -97,9 +99,13 @@ export type DomainEventType = DomainEvent['type'];
  *      changed with it (the meeting in `data` shows every field as it now is);
  *   2. `meeting.rescheduled` when its time slot changed, with `previous_time_slot` and
  *      `changed`: the fields edited in the same change (often none);
- *   3. `meeting.updated` with `changed`: "title", "description", "participants" (the
+ *   3. `meeting.responded` when nothing of that changed and neither did any field, but one
+ *      guest's answer did (to accepted or declined), naming that guest and the answer;
+ *   4. `meeting.updated` with `changed`: "title", "description", "participants" (the
  *      participants' emails in order), in that order. A change that edits nothing still
- *      raised the version, and is `meeting.updated` with `changed: []`.
+ *      raised the version, and is `meeting.updated` with `changed: []`. The answers an
+ *      edit changes with it (a guest added needs action, a move asks again) are told by
+ *      the meeting's `responses`, not by `meeting.responded`.
  * - A rewrite of a meeting item that did not raise its version is no change: no event.
  * - A write of a day record is `availability.changed` with every hour its owner has blocked
  *   on that date, ascending (hours held by meetings are told by the meeting events), also
@@ -174,7 +180,17 @@ function meetingEvent(before: Meeting | undefined, after: Meeting): DomainEvent 
   if (previous !== formatSlot(after.slot)) {
     return envelope(id, 'meeting.rescheduled', timestamp, { meeting, previous_time_slot: previous, changed });
   }
+  const answer = changed.length === 0 ? singleAnswer(before, after) : undefined;
+  if (answer) return envelope(id, 'meeting.responded', timestamp, { meeting, ...answer });
   return envelope(id, 'meeting.updated', timestamp, { meeting, changed });
+}
+
+/** The one guest whose answer (now accepted or declined) is all that differs in their answers; else undefined. */
+function singleAnswer(before: Meeting, after: Meeting): { participant: string; response: GuestAnswer } | undefined {
+  const [guest, ...others] = answerChanges(before, after);
+  if (!guest || others.length > 0) return undefined;
+  const response = responseOf(after, guest.id);
+  return response === 'needs_action' ? undefined : { participant: guest.email, response };
 }
 
 function dayEvent(before: DayRecordImage | undefined, after: DayRecordImage): DomainEvent | undefined {

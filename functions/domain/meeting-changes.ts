@@ -7,6 +7,7 @@ import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages, Valida
 import { spendInvitations } from './invitations';
 import { type Meeting, type MeetingDeps, meetingFields, readTimeSlot, requireFuture, resolveParticipants } from './meetings';
 import type { MeetingStore } from './ports';
+import { responsesAfterChange } from './responses';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
 import { messages, tryParseFields } from './validation';
@@ -37,6 +38,8 @@ export async function readMeeting(meetingId: string, deps: { meetings: MeetingSt
  *    participants list is resolved (one batched read) at the same time, for the caller
  *    as organiser, and used only if the caller is.
  * 2. Validate the fields given. A new participants list must still hold the organiser.
+ *    Answers follow the change (`responsesAfterChange`): kept guests keep theirs, added
+ *    ones need action, and a move or re-activation asks again those who had accepted.
  * 3. A change that takes anyone's hour (a move, new guests, re-activation) needs an hour
  *    that has not begun; a meeting whose hour has begun cannot be moved.
  * 4. Spend the caller's budget of invited guests for those added (429 past it).
@@ -74,6 +77,7 @@ export async function changeMeeting(meetingId: string, body: unknown, deps: Meet
     if ('error' in resolved) throw resolved.error;
     after.participants = resolved.participants;
   }
+  after.responses = responsesAfterChange(before, after);
 
   const moved = formatSlot(after.slot) !== formatSlot(before.slot);
   if (moved && hasBegun(before.slot, deps.zone, deps.now)) {

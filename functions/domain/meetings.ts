@@ -7,6 +7,7 @@ import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } f
 import type { Meeting } from './model';
 import { type InvitationLimits, spendInvitations } from './invitations';
 import type { AttemptLimiter, MeetingStore, UserStore } from './ports';
+import { responseOf, responsesOf } from './responses';
 import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot, today } from './time';
 import type { PublicUser } from './users';
 import { emailList, messages, parseFields, text, typeMessage } from './validation';
@@ -99,7 +100,7 @@ export interface MeetingDeps {
 }
 
 /**
- * Books a meeting organised by the caller.
+ * Books a meeting organised by the caller (who has accepted it; every guest needs action).
  * 1. Validate title, description, participants and the time slot (whole hour, future).
  * 2. Resolve the participants' emails in one batched read; the organiser is always one.
  *    Spend the caller's budget of meetings and invited guests for the hour (429 past it).
@@ -130,10 +131,11 @@ export async function bookMeeting(body: unknown, deps: MeetingDeps): Promise<Mee
     modified: stamp,
     ...(deps.requestKey !== undefined && { requestKey: deps.requestKey }),
   };
+  meeting.responses = responsesOf(meeting);
   return deps.meetings.create(meeting);
 }
 
-/** A meeting as the API shows it. */
+/** A meeting as the API shows it; `responses` is every participant's answer, by email, in participant order. */
 export function describeMeeting(meeting: Meeting) {
   return {
     id: meeting.id,
@@ -145,5 +147,6 @@ export function describeMeeting(meeting: Meeting) {
     description: meeting.description,
     time_slot: formatSlot(meeting.slot),
     status: meeting.status,
+    responses: Object.fromEntries(meeting.participants.map((participant) => [participant.email, responseOf(meeting, participant.id)])),
   };
 }

@@ -7,6 +7,9 @@ import type { PublicUser } from './users';
 
 export type MeetingStatus = 'active' | 'cancelled';
 
+/** A participant's answer to a meeting: a guest who has not answered (or is asked again) needs action. */
+export type ParticipantResponse = 'accepted' | 'declined' | 'needs_action';
+
 export interface Meeting {
   id: string;
   title: string;
@@ -17,6 +20,11 @@ export interface Meeting {
   /** Organiser first, then the guests in the order they were given. */
   participants: PublicUser[];
   version: number;
+  /**
+   * Each participant's answer, by user id (see `responses.ts`). A participant without an
+   * entry has not answered; meetings stored before guests could answer have none at all.
+   */
+  responses?: Readonly<Record<string, ParticipantResponse>>;
   created: string;
   modified: string;
   /**

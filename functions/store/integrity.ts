@@ -3,10 +3,11 @@
  * operator's tool, `local/table-scan.ts`, never by a path of the service). Used by
  * `npm run check-integrity` and after every race and fault test.
  */
+import { responseOf } from '../domain/responses';
 import type { PublicUser } from '../domain/users';
 import { hourKey } from './items/day';
 import { emailGuardKey } from './items/email-guard';
-import { memberIndex } from './items/meeting';
+import { meetingOf, memberIndex } from './items/meeting';
 import { usernameGuardKey } from './items/username-guard';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
@@ -33,8 +34,12 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
   }
   const judged = (userId: string) => !userIds || userIds.has(userId);
   const participantsOf = (meeting: Item) => (meeting.participants as PublicUser[]) ?? [];
+  // A guest who declined has no hour held by the meeting (read as the service reads it:
+  // meetings stored before guests could answer have every guest needing action).
+  const declined = (meeting: Item, userId: string) => responseOf(meetingOf(meeting), userId) === 'declined';
 
-  // Every hour held for a meeting belongs to an active meeting that lists that user then.
+  // Every hour held for a meeting belongs to an active meeting that lists that user then,
+  // who has not declined it.
   const held = new Set<string>();
   for (const hour of hours) {
     const userId = String(hour.userId);
@@ -53,6 +58,8 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
     else if (meeting.status !== 'active') problems.push(`hour of ${where} is held by ${meeting.status} meeting ${meeting.id}`);
     else if (!participantsOf(meeting).some((participant) => participant.id === userId)) {
       problems.push(`hour of ${where} is held by meeting ${meeting.id}, which does not list that user`);
+    } else if (declined(meeting, userId)) {
+      problems.push(`hour of ${where} is held by meeting ${meeting.id}, which that user declined`);
     } else if (meeting.timeSlot !== `${hour.date} ${String(hour.hour).padStart(2, '0')}:00:00`) {
       problems.push(`hour of ${where} is held by meeting ${meeting.id}, which is at ${meeting.timeSlot}`);
     }
@@ -87,9 +94,12 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
     }
     for (const participant of participants) {
       if (!judged(participant.id)) continue;
-      // Every active meeting holds exactly one hour per participant; a cancelled one none.
+      // An active meeting holds exactly one hour per participant who has not declined it;
+      // a cancelled one none.
       const holds = held.has(`${meeting.id}/${participant.id}`);
-      if (meeting.status === 'active' && !holds) problems.push(`active meeting ${meeting.id} holds no hour of ${participant.id}`);
+      if (meeting.status === 'active' && !holds && !declined(meeting, participant.id)) {
+        problems.push(`active meeting ${meeting.id} holds no hour of ${participant.id}`);
+      }
       if (meeting.status !== 'active' && holds)
         problems.push(`${meeting.status} meeting ${meeting.id} still holds an hour of ${participant.id}`);
       if (participant.id !== organiserId && !memberships.has(`${meeting.id}/${participant.id}`)) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrentModification, SlotConflict, SlotUnavailable, tooManyChanges } from '../domain/errors';
 import type { Meeting } from '../domain/model';
 import type { MeetingPage, MeetingRange, MeetingStore, PageRequest } from '../domain/ports';
+import { hourHolders } from '../domain/responses';
 import { formatSlot } from '../domain/time';
 import type { PublicUser } from '../domain/users';
 import { failedConditions } from './cancellation';
@@ -21,10 +22,12 @@ import {
 import { type Table, type TableQuery, TRANSACTION_MAX_ITEMS } from './table';
 import { tableDefinition } from './table-definition';
 
-/** The participants whose hour the meeting holds: all of them while active, none once cancelled. */
-function holders(meeting: Meeting): PublicUser[] {
-  return meeting.status === 'active' ? meeting.participants : [];
-}
+/**
+ * The participants whose hour the meeting holds: while active, all of them but the guests
+ * who declined; none once cancelled. `replace` frees and takes hours by comparing them, so
+ * edits, moves, cancelling, re-activating and answers all follow this one rule.
+ */
+const holders = (meeting: Meeting): PublicUser[] => hourHolders(meeting);
 
 const guestsOf = (meeting: Meeting) => meeting.participants.filter((participant) => participant.id !== meeting.organiser.id);
 
@@ -60,7 +63,7 @@ export class DynamoMeetingStore implements MeetingStore {
    */
   async create(meeting: Meeting): Promise<Meeting> {
     const TableName = this.table.name;
-    const hours = meeting.participants.map((participant) => this.takeHour(meeting, participant));
+    const hours = holders(meeting).map((participant) => this.takeHour(meeting, participant));
     try {
       await this.table.transact([
         { Put: { TableName, Item: toMeetingItem(meeting, randomUUID()), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -81,7 +84,7 @@ export class DynamoMeetingStore implements MeetingStore {
       // names the first participant who is not free.
       const first = failures?.find((failure) => failure.index >= 1 && failure.index <= hours.length);
       if (!first) throw error;
-      const participant = meeting.participants[first.index - 1]!;
+      const participant = holders(meeting)[first.index - 1]!;
       throw first.existing?.kind === 'blocked' ? new SlotUnavailable(participant.email) : new SlotConflict(participant.email);
     }
   }

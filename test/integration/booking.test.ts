@@ -35,6 +35,7 @@ describe('POST /api/event/', () => {
         description: 'Next quarter',
         time_slot: `${date} 10:00:00`,
         status: 'active',
+        responses: { [organiser.user.email]: 'accepted', [guest.user.email]: 'needs_action' },
       },
     });
     expect(await blockedHours(organiser, guest, date)).toEqual([10]);

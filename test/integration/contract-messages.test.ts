@@ -67,6 +67,7 @@ const book = (who: LoggedIn, overrides: Record<string, unknown> = {}, headers: R
   call('POST', '/api/event/', { headers: { ...who.auth, ...headers }, body: bookingBody(overrides) });
 const blockSlots = (who: LoggedIn, body: unknown) => call('POST', '/api/user/block_slots/', { headers: who.auth, body });
 const patch = (who: LoggedIn, id: string, body: unknown) => call('PATCH', `/api/event/${id}/`, { headers: who.auth, body });
+const respond = (who: LoggedIn, id: string, body: unknown) => call('POST', `/api/event/${id}/respond/`, { headers: who.auth, body });
 
 async function meetingOf(who: LoggedIn, overrides: Record<string, unknown> = {}): Promise<string> {
   const response = await book(who, overrides);
@@ -777,6 +778,48 @@ const cases: Case[] = [
           ],
         },
       };
+    },
+  ],
+  // A guest's answer
+  [
+    'Event organiser can not decline, cancel the event instead',
+    async () => {
+      const [organiser, guest] = await Promise.all([signedInUser('msgdeclorg'), signedInUser('msgdeclguest')]);
+      const id = await meetingOf(organiser, { participants: [guest.user.email] });
+      return {
+        response: await respond(organiser, id, { response: 'declined' }),
+        status: 400,
+        body: ruleError('Event organiser can not decline, cancel the event instead'),
+      };
+    },
+  ],
+  [
+    'Event is cancelled',
+    async () => {
+      const [organiser, guest] = await Promise.all([signedInUser('msgcancorg'), signedInUser('msgcancguest')]);
+      const id = await meetingOf(organiser, { participants: [guest.user.email] });
+      if ((await patch(organiser, id, { status: 'cancelled' })).status !== 200) throw new Error('cancelling failed');
+      return { response: await respond(guest, id, { response: 'accepted' }), status: 400, body: ruleError('Event is cancelled') };
+    },
+  ],
+  [
+    '"<value>" is not a valid choice. (a guest\'s answer)',
+    async () => {
+      const [organiser, guest] = await Promise.all([signedInUser('msgansorg'), signedInUser('msgansguest')]);
+      const id = await meetingOf(organiser, { participants: [guest.user.email] });
+      return {
+        response: await respond(guest, id, { response: 'tentative' }),
+        status: 400,
+        body: fieldError('response', '"tentative" is not a valid choice.'),
+      };
+    },
+  ],
+  [
+    'Not found. (answering a meeting one does not take part in)',
+    async () => {
+      const [organiser, stranger] = await Promise.all([signedInUser('msgansorg'), signedInUser('msgstranger')]);
+      const id = await meetingOf(organiser);
+      return { response: await respond(stranger, id, { response: 'accepted' }), status: 404, body: detail('Not found.') };
     },
   ],
   [

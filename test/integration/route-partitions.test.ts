@@ -133,6 +133,20 @@ describe('the partitions each route touches', () => {
     );
   });
 
+  it("a guest's answers: declining frees the hour, accepting takes it back", async () => {
+    const body = { title: 'P', description: '', time_slot: `${freshDate()} 11:00:00`, participants: [guest.user.email] };
+    const id = (await call('POST', '/api/event/', { headers: me.auth, body })).body.response.id as string;
+    for (const response of ['declined', 'accepted']) {
+      await check(
+        'RespondToEvent',
+        'POST',
+        `/api/event/${id}/respond/`,
+        { headers: { ...guest.auth, 'idempotency-key': `r${response}${Date.now()}` }, body: { response } },
+        200,
+      );
+    }
+  });
+
   it('a token renewed by use, and logout', async () => {
     const now = Date.now();
     pinClock(now + 20 * 86_400_000); // past half of the token's life: this use renews it

@@ -43,6 +43,17 @@ async function meetingOf(who: LoggedIn): Promise<string> {
   return response.body.response.id;
 }
 
+/** A meeting of another organiser, with `guest` as its guest. */
+async function meetingWith(guest: LoggedIn): Promise<string> {
+  const organiser = await signedInUser('rtorganiser');
+  const response = await call('POST', '/api/event/', {
+    headers: organiser.auth,
+    body: { ...booking(), participants: [guest.user.email] },
+  });
+  if (response.status !== 201) throw new Error(`booking failed: ${response.text}`);
+  return response.body.response.id;
+}
+
 /** A webhook subscription of `who` to a receiver that is never called here. */
 async function webhookOf(who: LoggedIn): Promise<string> {
   const response = await call('POST', '/api/webhooks/', { headers: who.auth, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
@@ -110,6 +121,11 @@ const fixtures: Record<string, Fixture> = {
   'PATCH /api/event/{id}/': async (caller) => ({
     url: `/api/event/${await meetingOf(signedIn(caller))}/`,
     body: { title: 'Renamed' },
+    status: 200,
+  }),
+  'POST /api/event/{id}/respond/': async (caller) => ({
+    url: `/api/event/${await meetingWith(signedIn(caller))}/respond/`,
+    body: { response: 'declined' },
     status: 200,
   }),
   'POST /api/webhooks/': async () => ({ url: '/api/webhooks/', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] }, status: 201 }),

@@ -62,6 +62,20 @@ describe('who an event concerns', () => {
     expect(publication?.event.type).toBe('meeting.updated');
     expect(publication?.audience).toEqual([ann.id, cat.id, bob.id]);
   });
+
+  it("of a guest's answer is every participant, the guest who declined included", () => {
+    const before = meeting([ann, bob, cat], 1);
+    const after = {
+      ...meeting([ann, bob, cat], 2),
+      responses: { [ann.id]: 'accepted', [bob.id]: 'declined', [cat.id]: 'needs_action' } as const,
+    };
+    const publication = publicationOf(
+      { eventName: 'MODIFY', sequenceNumber: '1', oldImage: toMeetingItem(before, 'w1'), newImage: toMeetingItem(after, 'w2') },
+      readImage,
+    );
+    expect(publication?.event.type).toBe('meeting.responded');
+    expect(publication?.audience).toEqual([ann.id, bob.id, cat.id]);
+  });
 });
 
 describe('what a subscription receives', () => {

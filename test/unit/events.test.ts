@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { type ChangeRecord, type DomainEvent, eventOf, eventsOf } from '../../functions/domain/events';
 import type { Meeting } from '../../functions/domain/model';
 import { describeMeeting } from '../../functions/domain/meetings';
+import { responseOf, responsesAfterChange, responsesOf } from '../../functions/domain/responses';
 import type { PublicUser } from '../../functions/domain/users';
 import { readImage } from '../../functions/store/change-images';
 import { blockedHourItem, dayKey, meetingHourItem } from '../../functions/store/items/day';
@@ -98,6 +99,7 @@ describe('meeting events', () => {
           description: 'Next quarter',
           time_slot: '2030-06-02 10:00:00',
           status: 'active',
+          responses: { 'ann@example.com': 'accepted', 'bob@example.com': 'needs_action' },
           version: 1,
         },
       },
@@ -201,6 +203,59 @@ describe('meeting events', () => {
   });
 });
 
+describe("guests' answers", () => {
+  const answers = (bobs: string) => ({ [ann.id]: 'accepted', [bob.id]: bobs }) as Meeting['responses'];
+
+  it.each(['declined', 'accepted'] as const)(
+    "a guest's answer alone (%s) is meeting.responded naming the guest and the answer",
+    (answer) => {
+      const after = changed(booked, { responses: answers(answer) });
+      const event = one(meetingModify(booked, after));
+      expect(event).toEqual({
+        id: `${booked.id}:2`,
+        type: 'meeting.responded',
+        timestamp: after.modified,
+        version: '1',
+        data: { meeting: view(after), participant: 'bob@example.com', response: answer },
+      });
+      expect(Object.keys(event.data)).toEqual(['meeting', 'participant', 'response']);
+    },
+  );
+
+  it("shows every participant's answer in the meeting, by email", () => {
+    const after = changed(booked, { responses: answers('declined') });
+    expect(one(meetingModify(booked, after)).data).toMatchObject({
+      meeting: { responses: { 'ann@example.com': 'accepted', 'bob@example.com': 'declined' }, version: 2 },
+    });
+  });
+
+  it('tells an answer changed by an edit with the edit: a move is meeting.rescheduled, a guest added meeting.updated', () => {
+    const accepted = changed(booked, { responses: answers('accepted') });
+    const moved = changed(accepted, { slot: { date: '2030-06-02', hour: 12 }, responses: answers('needs_action') });
+    expect(one(meetingModify(accepted, moved)).type).toBe('meeting.rescheduled');
+    const added = changed(accepted, { participants: [ann, bob, cat], responses: { ...answers('accepted'), [cat.id]: 'needs_action' } });
+    expect(one(meetingModify(accepted, added))).toMatchObject({ type: 'meeting.updated', data: { changed: ['participants'] } });
+    const reactivated = changed(changed(accepted, { status: 'cancelled' }), { status: 'active', responses: answers('needs_action') });
+    expect(one(meetingModify(changed(accepted, { status: 'cancelled' }), reactivated)).type).toBe('meeting.reactivated');
+  });
+
+  it('is no meeting.responded when two answers changed, or one went back to needing action', () => {
+    const three = changed(booked, { participants: [ann, bob, cat] });
+    const both = changed(three, { responses: { ...answers('declined'), [cat.id]: 'accepted' } });
+    expect(one(meetingModify(three, both))).toMatchObject({ type: 'meeting.updated', data: { changed: [] } });
+    const accepted = changed(booked, { responses: answers('accepted') });
+    const asked = changed(accepted, { responses: answers('needs_action') });
+    expect(one(meetingModify(accepted, asked))).toMatchObject({ type: 'meeting.updated', data: { changed: [] } });
+  });
+
+  it('reads a meeting stored before guests could answer as everyone unanswered but the organiser', () => {
+    const legacy = toMeetingItem(booked, 'w1');
+    const after = changed(booked, { responses: answers('declined') });
+    const record: ChangeRecord = { eventName: 'MODIFY', sequenceNumber: next(), oldImage: legacy, newImage: toMeetingItem(after, 'w2') };
+    expect(one(record)).toMatchObject({ type: 'meeting.responded', data: { participant: 'bob@example.com', response: 'declined' } });
+  });
+});
+
 describe('availability events', () => {
   it('a write of the day record is availability.changed with every hour blocked that day', () => {
     const first = dayImage(ann, '2030-06-02', [10, 11], 1);
@@ -290,6 +345,8 @@ describe('properties', () => {
     participants: fc.boolean(),
     flip: fc.boolean(),
     noise: fc.boolean(),
+    /** Bob answers instead (when he takes part and it changes his answer): nothing else changes. */
+    answer: fc.option(fc.constantFrom('accepted' as const, 'declined' as const), { nil: undefined }),
   });
   type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
   interface Expected {
@@ -297,6 +354,7 @@ describe('properties', () => {
     version: number;
     type: DomainEvent['type'];
     changed?: string[];
+    answer?: 'accepted' | 'declined';
     meeting: Meeting;
   }
 
@@ -325,6 +383,13 @@ describe('properties', () => {
         version: before.version + 1,
         modified: new Date(Date.parse(booked.created) + index * 1000).toISOString(),
       };
+      if (s.answer && responseOf(before, bob.id) !== s.answer && before.participants.includes(bob)) {
+        after.responses = { ...responsesOf(before), [bob.id]: s.answer };
+        meetings.set(s.meeting, after);
+        records.push(meetingModify(before, after), ...noise(after));
+        expected.push({ meetingId: after.id, version: after.version, meeting: after, type: 'meeting.responded', answer: s.answer });
+        return;
+      }
       if (s.move) after.slot = { ...before.slot, hour: (before.slot.hour + 1) % 24 };
       if (s.title) after.title = `Title ${index}`;
       if (s.description) after.description = before.description === null ? `Notes ${index}` : null;
@@ -334,6 +399,7 @@ describe('properties', () => {
           : [...before.participants, cat];
       }
       if (s.flip) after.status = before.status === 'active' ? 'cancelled' : 'active';
+      after.responses = responsesAfterChange(before, after);
       meetings.set(s.meeting, after);
       records.push(meetingModify(before, after), ...noise(after));
       const edited = (['title', 'description', 'participants'] as const).filter((field) => s[field]);
@@ -358,6 +424,7 @@ describe('properties', () => {
           expect(event.timestamp).toBe(want.meeting.modified);
           expect(event.data).toMatchObject({ meeting: view(want.meeting) });
           if (want.changed) expect(event.data).toMatchObject({ changed: want.changed });
+          if (want.answer) expect(event.data).toMatchObject({ participant: bob.email, response: want.answer });
         });
       }),
     );

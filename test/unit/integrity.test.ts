@@ -109,6 +109,27 @@ describe('the integrity checker', () => {
     expect(integrityProblems(items)).toEqual(['membership of bob in meeting m1 is indexed at a stale time or status']);
   });
 
+  it('finds nothing wrong with a declined guest holding no hour of an active meeting', () => {
+    const declined = { ...meeting('active'), responses: { ann: 'accepted', bob: 'declined' } };
+    const items = [...user(ann), ...user(bob), declined, hour(ann), membership()];
+    expect(integrityProblems(items)).toEqual([]);
+  });
+
+  it('finds an hour held for a guest who declined', () => {
+    const declined = { ...meeting('active'), responses: { ann: 'accepted', bob: 'declined' } };
+    const items = [...user(ann), ...user(bob), declined, hour(ann), hour(bob), membership()];
+    expect(integrityProblems(items)).toEqual(['hour of bob at 2030-01-01 10 is held by meeting m1, which that user declined']);
+  });
+
+  it('finds an active meeting that lost the hour of a guest who accepted or has not answered', () => {
+    for (const answer of ['accepted', 'needs_action']) {
+      const answered = { ...meeting('active'), responses: { ann: 'accepted', bob: answer } };
+      expect(integrityProblems([...user(ann), ...user(bob), answered, hour(ann), membership()])).toEqual([
+        'active meeting m1 holds no hour of bob',
+      ]);
+    }
+  });
+
   it('judges only the given users when asked', () => {
     const items = [...consistent().filter((item) => !(item.type === 'hour' && item.userId === 'bob'))];
     expect(integrityProblems(items, new Set(['ann']))).toEqual([]);

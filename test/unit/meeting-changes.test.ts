@@ -237,3 +237,44 @@ describe('a booking with a request key', () => {
     expect(meetings.meetings.get(meeting.id)?.requestKey).toBe('r1');
   });
 });
+
+describe("guests' answers through a change", () => {
+  /** The world's meeting with the guest's answer set, as stored. */
+  async function answeredWorld(answer: 'accepted' | 'declined', status: Meeting['status'] = 'active') {
+    const built = await world(status);
+    const { meetings, meeting, org, guest } = built;
+    meetings.meetings.set(meeting.id, { ...meeting, status, responses: { [org.id]: 'accepted', [guest.id]: answer } });
+    return built;
+  }
+
+  it('books with the organiser accepted and every guest needing action', async () => {
+    const { meeting, org, guest } = await world();
+    expect(meeting.responses).toEqual({ [org.id]: 'accepted', [guest.id]: 'needs_action' });
+  });
+
+  it('keeps the answer of a guest an edit keeps, and asks a guest it adds', async () => {
+    const { change, org, guest, other } = await answeredWorld('declined');
+    const after = await change({ title: 'Renamed', participants: ['org@example.com', 'guest@example.com', 'other@example.com'] });
+    expect(after.responses).toEqual({ [org.id]: 'accepted', [guest.id]: 'declined', [other.id]: 'needs_action' });
+  });
+
+  it('asks again a guest who accepted, on a move; one who declined stays declined', async () => {
+    const accepted = await answeredWorld('accepted');
+    expect((await accepted.change({ time_slot: '2030-06-02 11:00:00' })).responses?.[accepted.guest.id]).toBe('needs_action');
+    const declined = await answeredWorld('declined');
+    expect((await declined.change({ time_slot: '2030-06-02 11:00:00' })).responses?.[declined.guest.id]).toBe('declined');
+  });
+
+  it('asks again a guest who accepted, on a re-activation; one who declined stays declined', async () => {
+    const accepted = await answeredWorld('accepted', 'cancelled');
+    expect((await accepted.change({ status: 'active' })).responses?.[accepted.guest.id]).toBe('needs_action');
+    const declined = await answeredWorld('declined', 'cancelled');
+    expect((await declined.change({ status: 'active' })).responses?.[declined.guest.id]).toBe('declined');
+  });
+
+  it('asks a guest removed and added back again', async () => {
+    const { change, guest } = await answeredWorld('declined');
+    await change({ participants: ['org@example.com'] });
+    expect((await change({ participants: ['org@example.com', 'guest@example.com'] })).responses?.[guest.id]).toBe('needs_action');
+  });
+});

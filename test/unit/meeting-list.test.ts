@@ -146,6 +146,7 @@ describe('the answer', () => {
           description: null,
           time_slot: '2030-06-02 09:00:00',
           status: 'active',
+          responses: { 'ann@example.com': 'accepted', 'bob@example.com': 'needs_action' },
         },
       ],
     });

@@ -4,7 +4,7 @@
  * listing: the meeting item the organiser's, a membership the guest's. The keys-only
  * indexes then list a user's meetings in time order, all statuses or one.
  */
-import type { Meeting } from '../../domain/model';
+import type { Meeting, ParticipantResponse } from '../../domain/model';
 import { formatSlot, slotOf } from '../../domain/time';
 import type { PublicUser } from '../../domain/users';
 import type { Key, StoredItem } from './item';
@@ -52,6 +52,7 @@ export function toMeetingItem(meeting: Meeting, writeId: string) {
     organiser: meeting.organiser,
     participants: meeting.participants,
     version: meeting.version,
+    ...(meeting.responses !== undefined && { responses: meeting.responses }),
     created: meeting.created,
     modified: meeting.modified,
     writeId,
@@ -69,10 +70,16 @@ export function meetingOf(item: StoredItem): Meeting {
     organiser: item.organiser as PublicUser,
     participants: item.participants as PublicUser[],
     version: Number(item.version),
+    ...(isResponses(item.responses) && { responses: item.responses }),
     created: String(item.created),
     modified: String(item.modified),
     ...(typeof item.requestKey === 'string' && { requestKey: item.requestKey }),
   };
+}
+
+/** A stored map of answers by user id (absent from meetings stored before guests could answer). */
+function isResponses(value: unknown): value is Record<string, ParticipantResponse> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export const toMembershipItem = (meeting: Meeting, guest: PublicUser) => ({
