@@ -41,15 +41,15 @@ export interface AnswerDeps {
  * The meeting once the caller has answered it, or `before` itself when the answer changes
  * nothing (the one already recorded: no write, no new version). Throws the contract's
  * refusals:
- * - the organiser declines: BusinessRuleViolation (they cancel the meeting instead; their
- *   acceptance is always recorded, so accepting changes nothing);
+ * - the organiser answers: BusinessRuleViolation (their meeting is theirs to keep or
+ *   cancel; their acceptance is always recorded);
  * - the meeting is cancelled: BusinessRuleViolation, whatever the answer;
  * - accepting after declining takes the hour back, so, as in booking, it must not have
  *   begun. Declining a meeting whose hour has begun is allowed (as cancelling it is), and
  *   so is accepting one whose hour is still held for the guest (they had not answered).
  */
 export function answered(before: Meeting, answer: GuestAnswer, deps: Pick<AnswerDeps, 'caller' | 'zone' | 'now' | 'requestKey'>): Meeting {
-  if (before.organiser.id === deps.caller.id && answer === 'declined') throw new BusinessRuleViolation(ruleMessages.organiserDeclines);
+  if (before.organiser.id === deps.caller.id) throw new BusinessRuleViolation(ruleMessages.organiserDeclines);
   if (before.status === 'cancelled') throw new BusinessRuleViolation(ruleMessages.cancelled);
   const current = responseOf(before, deps.caller.id);
   if (current === answer) return before;

@@ -47,6 +47,8 @@ const unblock = (who: Person, date: string, hours: number[]) =>
   request('POST', '/api/user/unblock_slots/', { headers: who.auth, body: { date, unblocked_slots: hours } });
 const replaceBlocks = (who: Person, date: string, hours: number[]) =>
   request('PUT', `/api/user/blocked_slots/${date}/`, { headers: who.auth, body: { blocked_slots: hours } });
+const respond = (guest: Person, id: string, response: 'accepted' | 'declined') =>
+  request('POST', `/api/event/${id}/respond/`, { headers: guest.auth, body: { response } });
 const patch = (organiser: Person, id: string, body: Record<string, unknown>) =>
   request('PATCH', `/api/event/${id}/`, { headers: organiser.auth, body });
 const dayOf = async (who: Person, date: string) =>
@@ -403,6 +405,71 @@ describe('races over HTTP against the local server', () => {
       // Whatever the order, the day is what some serial order of the five writes leaves.
       const day = await dayOf(owner!, date);
       expect(serialOutcomes([0, 1, 2], writes)).toContain(day.blocked_slots.join());
+      await expectIntact();
+    }
+  });
+
+  it("lets a guest's decline and another booking of the hour it frees end cleanly", async () => {
+    const [guest, organiser, other] = await people('declinebook', 3);
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const date = freshDate();
+      const hour = 8 + round;
+      const id = await booked(organiser!, slot(date, hour), [guest!]);
+      const [declined, bookedAnswer] = await Promise.all([respond(guest!, id, 'declined'), book(other!, slot(date, hour), [guest!])]);
+
+      expect(declined.status).toBe(200);
+      expect(declined.body.response.responses[guest!.user.email]).toBe('declined');
+      if (bookedAnswer.status === 201) {
+        // The decline came first: the other meeting holds the freed hour.
+        expect((await meetingSeenBy(guest!, bookedAnswer.body.response.id)).body.status).toBe('active');
+      } else {
+        expect(shape(bookedAnswer)).toEqual(conflicting(guest!));
+      }
+      // Either way the guest's hour is held once at most, and still listed as taken only if booked.
+      expect((await dayOf(guest!, date)).blocked_slots).toEqual(bookedAnswer.status === 201 ? [hour] : []);
+      await expectIntact();
+    }
+  });
+
+  it("lets exactly one of a guest's acceptance and another booking take the guest's hour back", async () => {
+    const [guest, organiser, other] = await people('acceptbook', 3);
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const date = freshDate();
+      const hour = 8 + round;
+      const id = await booked(organiser!, slot(date, hour), [guest!]);
+      expect((await respond(guest!, id, 'declined')).status).toBe(200);
+      const [accepted, bookedAnswer] = await Promise.all([respond(guest!, id, 'accepted'), book(other!, slot(date, hour), [guest!])]);
+
+      if (accepted.status === 200) {
+        expect(accepted.body.response.responses[guest!.user.email]).toBe('accepted');
+        expect(shape(bookedAnswer)).toEqual(conflicting(guest!));
+      } else {
+        expect(shape(accepted)).toEqual(conflicting(guest!));
+        expect(bookedAnswer.status).toBe(201);
+        expect((await meetingSeenBy(guest!, id)).body.responses[guest!.user.email]).toBe('declined');
+      }
+      expect((await dayOf(guest!, date)).blocked_slots).toEqual([hour]);
+      await expectIntact();
+    }
+  });
+
+  it("loses neither a guest's answer nor a move that race each other", async () => {
+    const [guest, organiser] = await people('respondmove', 2);
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const date = freshDate();
+      const id = await booked(organiser!, slot(date, 8), [guest!]);
+      const [declined, moved] = await Promise.all([respond(guest!, id, 'declined'), patch(organiser!, id, { time_slot: slot(date, 15) })]);
+
+      const now = (await meetingSeenBy(organiser!, id)).body;
+      if (moved.status === 200) expect(now.time_slot).toBe(slot(date, 15));
+      else expect(shape(moved)).toEqual(changedMeanwhile);
+      // The decline applied unless the move came first (it answered an hour no longer the meeting's).
+      if (declined.status === 200) expect(now.responses[guest!.user.email]).toBe('declined');
+      else expect(shape(declined)).toEqual(changedMeanwhile);
+      expect(declined.status === 200 || moved.status === 200).toBe(true);
+      // A declined guest holds no hour; otherwise they hold the meeting's.
+      const guestDay = await dayOf(guest!, date);
+      expect(guestDay.blocked_slots).toEqual(now.responses[guest!.user.email] === 'declined' ? [] : [Number(now.time_slot.slice(11, 13))]);
       await expectIntact();
     }
   });

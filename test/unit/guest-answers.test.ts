@@ -124,9 +124,13 @@ describe('refused answers', () => {
     expect(meetings.replaced).toEqual([]);
   });
 
-  it("takes the organiser's acceptance as the answer already recorded", async () => {
-    const { meetings, meeting, answer, org } = await world();
-    expect(await answer({ response: 'accepted' }, org)).toEqual(meeting);
+  it('refuses the organiser accepting too: the meeting is theirs to keep or cancel', async () => {
+    const { meetings, answer, org } = await world();
+    await expectRejection(
+      answer({ response: 'accepted' }, org),
+      BusinessRuleViolation,
+      'Event organiser can not decline, cancel the event instead',
+    );
     expect(meetings.replaced).toEqual([]);
   });
 
