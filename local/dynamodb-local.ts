@@ -93,11 +93,20 @@ async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
   return true;
 }
 
+/** SIGKILL to the watchdog's process group: the JVM and its watchdog both. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 async function stopJvm(child: ChildProcess, { graceMs = 20_000, killWaitMs = 10_000 }: StopOptions = {}): Promise<void> {
   if (hasExited(child)) return;
   child.kill('SIGTERM');
   if (await exitsWithin(child, graceMs)) return;
-  child.kill('SIGKILL');
+  killGroup(child);
   if (await exitsWithin(child, killWaitMs)) return;
   throw new Error(`DynamoDB Local (pid ${child.pid}) did not exit within ${graceMs + killWaitMs} ms of SIGTERM and SIGKILL`);
 }
@@ -127,9 +136,11 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     '-disableTelemetry',
     ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
   ];
-  // Through the watchdog: the JVM ends with this process, however this process ends.
+  // Through the watchdog: the JVM ends with this process, however this process ends. In
+  // a process group of their own, so that a JVM that hangs is killed with its watchdog.
   const child = spawn(process.execPath, [watchdogScript(), 'java', ...args], {
     cwd: dir,
+    detached: true,
     stdio: ['pipe', 'ignore', 'pipe'],
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
   });
@@ -140,7 +151,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   try {
     await waitUntilListening(port, child, 30_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    killGroup(child);
     throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {

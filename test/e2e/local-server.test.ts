@@ -207,16 +207,18 @@ describe('stopping and starting', () => {
 
   it('kills DynamoDB Local with SIGKILL when it does not exit on SIGTERM', async () => {
     const database = await startDynamoDbLocal();
-    const pid = database.process.pid!;
+    const jvm = enginePidOf(database.endpoint)!;
     try {
       // A stopped JVM cannot act on SIGTERM: it hangs as far as stop() can tell.
-      process.kill(pid, 'SIGSTOP');
+      process.kill(jvm, 'SIGSTOP');
       const started = performance.now();
       await database.stop({ graceMs: 1_000 });
       expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
       expect(database.process.signalCode).toBe('SIGKILL');
+      // The JVM went with its watchdog.
+      expect(await eventually(() => enginePidOf(database.endpoint) === undefined, 10_000)).toBe(true);
     } finally {
-      if (database.process.exitCode === null && database.process.signalCode === null) process.kill(pid, 'SIGKILL');
+      if (enginePidOf(database.endpoint) !== undefined) process.kill(jvm, 'SIGKILL');
     }
   });
 
