@@ -3,7 +3,8 @@
  * rules: arrows point down only. Runs in `npm test` (`npm run deps`).
  */
 const handlers = '^functions/[^/]+\\.ts$';
-const root = '^functions/(services|password-hasher|idempotency-store|secret-box|delivery-queue|integrations/publish-events)\\.ts$';
+const root =
+  '^functions/(services|password-hasher|idempotency-store|secret-box|delivery-queue|docs-files|integrations/publish-events)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

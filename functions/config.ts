@@ -171,6 +171,12 @@ export const settings = {
     text,
   ),
   dataDir: setting('DATA_DIR', 'folder where DynamoDB Local keeps its data between runs (in memory when empty)', '', text),
+  docsFilesDir: setting(
+    'DOCS_FILES_DIR',
+    "folder holding Swagger UI's files for the docs page, relative to the working directory (the stack sets it to the copy beside the bundle)",
+    'node_modules/swagger-ui-dist',
+    text,
+  ),
 } as const;
 
 type Settings = typeof settings;

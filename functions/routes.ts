@@ -3,6 +3,7 @@
  * the CDK stack, and is mounted by the local server: a route is added here and nowhere
  * else. `handler` names the module `functions/<handler>.ts`, which exports `handler`.
  */
+import { type BundledFiles, docsPageFiles } from './api-docs/files';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -35,6 +36,8 @@ export interface Route {
   sendsDeliveries?: true;
   /** Makes webhook signing secrets: the stack lets it encrypt them with the secrets' KMS key, and never decrypt. */
   sealsSecrets?: true;
+  /** Files of a package that the handler reads at run time: the stack copies them beside its bundle. */
+  files?: BundledFiles;
 }
 
 export const routes: readonly Route[] = [
@@ -142,6 +145,18 @@ export const routes: readonly Route[] = [
   },
   // Webhooks: only these functions (and the delivery code) may reach the webhook partition.
   ...webhookRoutes(),
+  // The API's own description and its docs page (functions/api-docs/), for anyone.
+  { name: 'OpenApi', methods: ['GET'], path: '/api/openapi.json', handler: 'openapi', access: 'none', partitions: [] },
+  { name: 'ApiDocs', methods: ['GET'], path: '/api/docs/', handler: 'api-docs', access: 'none', partitions: [] },
+  {
+    name: 'ApiDocsAsset',
+    methods: ['GET'],
+    path: '/api/docs/{asset}',
+    handler: 'api-docs-asset',
+    access: 'none',
+    partitions: [],
+    files: docsPageFiles,
+  },
 ];
 
 function webhookRoutes(): Route[] {

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -43,6 +43,11 @@ export interface ApiFunctionProps {
   timeout?: Duration;
   /** @default RetentionDays.ONE_MONTH */
   logRetention?: RetentionDays;
+  /**
+   * Files the handler reads at run time, copied from `from` into the folder `into` beside
+   * the bundle (never inlined into it), which `DOCS_FILES_DIR` names. @default none
+   */
+  files?: { from: string; names: readonly string[]; into: string };
 }
 
 /** The Lambda runtime, and the bundle's target that matches it. */
@@ -97,8 +102,11 @@ export class ApiFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
         esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': props.credentialsProvider },
+        ...(props.files && { commandHooks: copyFiles(props.files) }),
       },
     });
+    // Relative to the working directory, which Lambda sets to the bundle's folder.
+    if (props.files) this.function.addEnvironment('DOCS_FILES_DIR', props.files.into);
     // Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which
     // accept no resource ARN; every table grant of this role names its resources.
     const policy = this.role.node.tryFindChild('DefaultPolicy');
@@ -146,4 +154,17 @@ export class ApiFunction extends Construct {
       );
     }
   }
+}
+
+/** Bundling hooks that copy `files` beside the bundle once esbuild has written it. */
+function copyFiles(files: NonNullable<ApiFunctionProps['files']>): ICommandHooks {
+  const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => [
+      `mkdir -p ${quote(join(outputDir, files.into))}`,
+      ...files.names.map((name) => `cp ${quote(join(files.from, name))} ${quote(join(outputDir, files.into, name))}`),
+    ],
+  };
 }

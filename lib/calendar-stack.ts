@@ -8,6 +8,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { readSetting } from '../functions/config';
+import type { BundledFiles } from '../functions/api-docs/files';
 import { fallbackRoute, routes } from '../functions/routes';
 import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
@@ -78,8 +79,14 @@ export class CalendarStack extends Stack {
       });
     }
 
-    const makeFunction = (name: string, handlerModule: string) =>
-      (this.functions[name] = new ApiFunction(this, name, { functionsDir, credentialsProvider, handlerModule, timeZone: props.timeZone }));
+    const makeFunction = (name: string, handlerModule: string, files?: BundledFiles) =>
+      (this.functions[name] = new ApiFunction(this, name, {
+        functionsDir,
+        credentialsProvider,
+        handlerModule,
+        timeZone: props.timeZone,
+        ...(files && { files: { from: join(projectRoot, 'node_modules', files.package), names: files.names, into: files.into } }),
+      }));
 
     const fallback = makeFunction(fallbackRoute.name, fallbackRoute.handler);
     const origins = props.corsOrigins ?? readSetting('corsOrigins', process.env);
@@ -116,7 +123,7 @@ export class CalendarStack extends Stack {
     // RouteSettings is raw CloudFormation JSON (keyed by route): its keys are written as CloudFormation spells them.
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes) {
-      const fn = makeFunction(route.name, route.handler);
+      const fn = makeFunction(route.name, route.handler, route.files);
       fn.bindTable(this.table, route.access, route.partitions);
       const integration = new HttpLambdaIntegration(`${route.name}Integration`, fn.function);
       // API Gateway route paths carry no trailing slash; it serves both spellings.

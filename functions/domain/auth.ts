@@ -203,7 +203,7 @@ function checkCsrf(header: string | undefined, expectedHash: string): void {
 
 /** The login answer's shape for an authenticated caller. */
 export function describeLogin(user: PublicUser, token: string | undefined) {
-  return { is_authenticated: true, user: publicUser(user), auth_token: token ?? null };
+  return { is_authenticated: true as const, user: publicUser(user), auth_token: token ?? null };
 }
 
 /**

@@ -26,12 +26,15 @@ function dateField() {
     z
       .string({ error: typeMessage(dateMessages.format) })
       // Stryker disable next-line ObjectLiteral: equivalent: without its own message the check takes the string's, which is this one
-      .check(z.refine((value) => parseDate(value) !== undefined, { error: dateMessages.format }))
+      .check(
+        z.refine((value) => parseDate(value) !== undefined, { error: dateMessages.format }),
+        z.meta({ format: 'date', examples: ['2026-12-01'] }),
+      )
   );
 }
 
 /** An hour 0..23: an integer, or a string holding one (as form-style clients send). */
-const hourField = z.pipe(
+const hourValue = z.pipe(
   z.unknown(),
   z.transform((value, context) => {
     const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
@@ -45,17 +48,21 @@ const hourField = z.pipe(
     return number;
   }),
 );
+const hourField = hourValue.check(
+  z.meta({ type: 'integer', minimum: 0, maximum: 23, description: 'An hour of the date, 0..23 (a string holding one is read too).' }),
+);
 
 /** A list of hours: at most 96 entries (repeats count once); empty only where allowed. */
 function hourList(options: { allowEmpty: boolean }) {
   const checks = [maxItems<unknown>(24 * 4, messages.maxItems(96))];
   if (!options.allowEmpty) checks.unshift(minItems(1, messages.emptyList));
-  return z.array(hourField, { error: typeMessage(messages.list) }).check(...checks);
+  const documented = z.meta({ minItems: options.allowEmpty ? 0 : 1, maxItems: 24 * 4 });
+  return z.array(hourField, { error: typeMessage(messages.list) }).check(...checks, documented);
 }
 
-const blockSchema = z.object({ date: dateField(), blocked_slots: hourList({ allowEmpty: false }) });
-const unblockSchema = z.object({ date: dateField(), unblocked_slots: hourList({ allowEmpty: false }) });
-const replaceSchema = z.object({ date: dateField(), blocked_slots: hourList({ allowEmpty: true }) });
+export const blockSchema = z.object({ date: dateField(), blocked_slots: hourList({ allowEmpty: false }) });
+export const unblockSchema = z.object({ date: dateField(), unblocked_slots: hourList({ allowEmpty: false }) });
+export const replaceSchema = z.object({ date: dateField(), blocked_slots: hourList({ allowEmpty: true }) });
 
 /** The most dates one availability read covers. */
 export const MAX_RANGE_DATES = 31;
@@ -67,7 +74,7 @@ export const rangeMessages = {
 } as const;
 
 const optionalDate = z.optional(z.string());
-const availabilityQuerySchema = z.object({
+export const availabilityQuerySchema = z.object({
   date: optionalDate,
   from: optionalDate,
   to: optionalDate,

@@ -67,7 +67,7 @@ export function rankHours(
   return { common, best };
 }
 
-const querySchema = z.object({
+export const querySchema = z.object({
   users: z.optional(z.string()),
   from: z.optional(z.string()),
   to: z.optional(z.string()),

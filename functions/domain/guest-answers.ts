@@ -13,7 +13,7 @@ import { formatSlot } from './time';
 import type { PublicUser } from './users';
 import { messages, tryParseFields } from './validation';
 
-const answerSchema = z.object({
+export const answerSchema = z.object({
   response: z.enum(GUEST_ANSWERS, {
     error: (issue) =>
       issue.input === undefined

@@ -12,7 +12,7 @@ import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
 import { messages, tryParseFields } from './validation';
 
-const changeSchema = z.object({
+export const changeSchema = z.object({
   ...meetingFields,
   status: z.enum(['active', 'cancelled'], {
     error: (issue) => (issue.input === undefined ? messages.required : `"${String(issue.input)}" is not a valid choice.`),

@@ -32,11 +32,17 @@ export const timeSlotMessages = {
 export const meetingFields = {
   title: text({ max: TITLE_MAX, trim: true }),
   description: z.nullable(text({ max: DESCRIPTION_MAX, trim: true, allowBlank: true, lines: true })),
-  time_slot: z.string({ error: typeMessage(messages.string) }).check(z.maxLength(64, { error: messages.maxLength(64) })),
+  time_slot: z.string({ error: typeMessage(messages.string) }).check(
+    z.maxLength(64, { error: messages.maxLength(64) }),
+    z.meta({
+      description: 'A whole hour: `YYYY-MM-DD HH:00:00` in the service time zone, or ISO-8601 with `T` and an offset or `Z`.',
+      examples: ['2026-12-01 10:00:00', '2026-12-01T10:00:00Z'],
+    }),
+  ),
   participants: emailList(MAX_PARTICIPANTS),
 };
 
-const newMeetingSchema = z.object({ ...meetingFields, description: z.optional(meetingFields.description) });
+export const newMeetingSchema = z.object({ ...meetingFields, description: z.optional(meetingFields.description) });
 
 /**
  * Reads a time slot in the service zone, or throws the contract's error: a field error

@@ -36,9 +36,9 @@ const username = text({ max: USERNAME_MAX, trim: true }).check(
 
 const password = text({ max: 4096 });
 
-const signUpSchema = z.object({ username, email: email(), password });
+export const signUpSchema = z.object({ username, email: email(), password });
 // A username longer than any that can exist is refused before it reaches a key.
-const loginSchema = z.object({ username: text({ max: USERNAME_MAX }).check(z.normalize('NFKC')), password });
+export const loginSchema = z.object({ username: text({ max: USERNAME_MAX }).check(z.normalize('NFKC')), password });
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
 export type LoginInput = z.infer<typeof loginSchema>;

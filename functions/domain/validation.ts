@@ -90,7 +90,7 @@ export function emailList(max: number) {
     .array(z.string({ error: messages.string }).check(z.trim(), z.maxLength(254, { error: messages.maxLength(254) })), {
       error: typeMessage(messages.list),
     })
-    .check(maxItems(max * 2, messages.maxItems(max)));
+    .check(maxItems(max * 2, messages.maxItems(max)), z.meta({ maxItems: max * 2, description: `Emails of at most ${max} people.` }));
 }
 
 /**

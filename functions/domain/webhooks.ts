@@ -148,15 +148,17 @@ const eventTypes = z.array(z.string({ error: messages.string }), { error: typeMe
       }
     }
   }),
+  z.meta({ minItems: 1, items: { type: 'string', enum: ['*', ...WEBHOOK_EVENT_TYPES] } }),
 );
 const description = z.pipe(
   z.optional(z.nullable(text({ max: 500, allowBlank: true, trim: true, lines: true }))),
   z.transform((value) => value ?? ''),
 );
-// The url is checked on its own (checkWebhookUrl), its absence included.
-const createSchema = z.object({ url: z.optional(z.unknown()), events: eventTypes, description });
-const changeSchema = z.object({
-  url: z.optional(z.unknown()),
+// The url is checked on its own (checkWebhookUrl), its absence included: the schema only documents it.
+const url = z.unknown().check(z.meta({ type: 'string', format: 'uri', examples: ['https://example.com/hooks/calendar'] }));
+export const createSchema = z.object({ url: z.optional(url), events: eventTypes, description });
+export const changeSchema = z.object({
+  url: z.optional(url),
   events: z.optional(eventTypes),
   description: z.optional(z.nullable(text({ max: 500, allowBlank: true, trim: true, lines: true }))),
   active: z.optional(z.boolean({ error: typeMessage('Must be a valid boolean.') })),

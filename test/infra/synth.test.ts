@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { docsPageFiles } from '../../functions/api-docs/files';
 import { routes } from '../../functions/routes';
 
 // The real `cdk synth`, bundling every function with the local esbuild, with no network:
@@ -55,5 +56,47 @@ describe('cdk synth', () => {
         stderr: '',
       });
     }
+
+    // The docs page's files travel beside its function's bundle (not inside it), and the
+    // bundle serves them from there, as Lambda runs it: from the bundle's folder.
+    const [, docsFunction] = Object.entries(
+      template.Resources as Record<
+        string,
+        { Type: string; Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } }
+      >,
+    ).find(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith('ApiDocsAssetFunction'))!;
+    const docsBundle = join(out, `asset.${docsFunction.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    const filesDir = docsFunction.Properties.Environment.Variables.DOCS_FILES_DIR!;
+    expect(readdirSync(join(docsBundle, filesDir)).sort()).toEqual([...docsPageFiles.names].sort());
+    expect(statSync(join(docsBundle, 'index.mjs')).size).toBeLessThan(250_000);
+    const event = {
+      version: '2.0',
+      rawPath: '/api/docs/swagger-ui.css',
+      rawQueryString: '',
+      headers: {},
+      pathParameters: { asset: 'swagger-ui.css' },
+      requestContext: {
+        domainName: 'example.com',
+        requestId: 'r',
+        http: { method: 'GET', path: '/api/docs/swagger-ui.css', sourceIp: '203.0.113.1' },
+      },
+      isBase64Encoded: false,
+    };
+    const served = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { handler } = await import('./index.mjs');
+         const answer = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 10000, functionName: 'docs', awsRequestId: 'r' });
+         console.log(answer.statusCode, answer.headers['content-type'], Buffer.from(answer.body, 'base64').length);`,
+      ],
+      { cwd: docsBundle, encoding: 'utf8', env: { ...process.env, DOCS_FILES_DIR: filesDir, AWS_REGION: 'us-east-1' }, timeout: 30_000 },
+    );
+    const cssSize = statSync(join(process.cwd(), 'node_modules', 'swagger-ui-dist', 'swagger-ui.css')).size;
+    expect({ stdout: served.stdout.trim(), stderr: served.status === 0 ? '' : served.stderr }).toEqual({
+      stdout: `200 text/css; charset=utf-8 ${cssSize}`,
+      stderr: '',
+    });
   }, 200_000);
 });

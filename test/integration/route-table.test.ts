@@ -12,8 +12,8 @@ import { useDeliveries } from '../support/webhooks';
 const deliveries = useDeliveries({ timeoutMs: 200 });
 afterAll(() => deliveries.queue.stop());
 
-/** The contract: "Every endpoint except sign up, login and health needs a user." */
-const publicRouteNames = new Set(['Health', 'SignUp', 'Login']);
+/** The contract: "Every endpoint except sign up, login and health needs a user"; the API description and its docs page are public too. */
+const publicRouteNames = new Set(['Health', 'SignUp', 'Login', 'OpenApi', 'ApiDocs', 'ApiDocsAsset']);
 const safeMethods = new Set<Method>(['GET']);
 
 /** A request the route answers with `status` when the caller is allowed. */
@@ -72,6 +72,9 @@ async function deliveryOf(who: LoggedIn): Promise<{ webhook: string; delivery: s
 /** Keyed by `<method> <path>` exactly as the route table writes them. */
 const fixtures: Record<string, Fixture> = {
   'GET /api/health/': async () => ({ url: '/api/health/', status: 200 }),
+  'GET /api/openapi.json': async () => ({ url: '/api/openapi.json', status: 200 }),
+  'GET /api/docs/': async () => ({ url: '/api/docs/', status: 200 }),
+  'GET /api/docs/{asset}': async () => ({ url: '/api/docs/swagger-ui.css', status: 200 }),
   'POST /api/user/sign_up/': async () => ({ url: '/api/user/sign_up/', body: uniqueUser('rtsignup'), status: 201 }),
   'POST /api/user/login/': async () => {
     const candidate = uniqueUser('rtlogin');
