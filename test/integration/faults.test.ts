@@ -32,6 +32,8 @@ const hoursOf = async (viewer: LoggedIn, who: LoggedIn, date: string) =>
     .blocked_slots;
 
 afterEach(() => jest.restoreAllMocks());
+// The deadline tests wait out an in-progress record (2 s); a busy machine needs room beyond it.
+jest.setTimeout(30_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
