@@ -18,6 +18,7 @@ import { measureColdStarts } from './cold-start';
 import { floorOperation } from './floor';
 import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
 import { type EventLag, type EventLagWatch, watchEventLag } from './event-lag';
+import { type FeedBench, measureFeed, printFeed } from './feed';
 import { type LoadResult, runLoad } from './load';
 import { costPerMillion, PRICES, printReport } from './report';
 
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     }
 
     const scaling: { table: string; user: string; operation: string; result: LoadResult }[] = [];
+    let feed: FeedBench | undefined;
     if (direct) {
       const small = await api.account('small');
       const big = await api.account('big');
@@ -191,6 +193,7 @@ async function main(): Promise<void> {
       await measure('small table');
       await fillTable(FILLER_ITEMS);
       await measure(`${FILLER_ITEMS.toLocaleString('en')}+ more items`);
+      feed = await measureFeed(api, SECONDS / 2, progress);
     }
 
     progress('cold starts: bundling with cdk synth and loading each function 11 times');
@@ -209,11 +212,13 @@ async function main(): Promise<void> {
       })),
       eventLag,
       scaling,
+      feed,
       coldStarts,
       benchSeconds: (Date.now() - started) / 1000,
     };
     writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
     printReport(results);
+    if (feed) printFeed(feed);
   } finally {
     lagWatch?.close();
     await stop?.();
