@@ -25,6 +25,7 @@ import { type CommonTimeRun, measureCommonTime, prepareGroup } from './common-ti
 import { floorOperation } from './floor';
 import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
 import { type EventLag, type EventLagWatch, watchEventLag } from './event-lag';
+import { type FeedBench, measureFeed, printFeed } from './feed';
 import { inBatches, type LoadResult, runLoad } from './load';
 import { costPerMillion, PRICES, printReport } from './report';
 
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
     }
 
     const scaling: { table: string; user: string; operation: string; result: LoadResult }[] = [];
+    let feed: FeedBench | undefined;
     if (lanes && runs('scaling') && direct) {
       const small = await api.account('small');
       const big = await api.account('big');
@@ -220,6 +222,7 @@ async function main(): Promise<void> {
       await measure('small table');
       await fillTable(FILLER_ITEMS);
       await measure(`${FILLER_ITEMS.toLocaleString('en')}+ more items`);
+      feed = await measureFeed(api, SECONDS / 2, progress);
     }
 
     let coldStarts: ReturnType<typeof measureColdStarts> | undefined;
@@ -238,7 +241,7 @@ async function main(): Promise<void> {
         eventLag,
       }),
       ...(runs('common') && { commonTime }),
-      ...(runs('scaling') && { scaling }),
+      ...(runs('scaling') && { scaling, feed }),
       ...(coldStarts && { coldStarts }),
     };
     const results = {
@@ -254,6 +257,7 @@ async function main(): Promise<void> {
     const previous = ONLY?.length && existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as object) : undefined;
     writeFileSync(RESULTS_FILE, `${JSON.stringify(previous ? { ...previous, ...sections } : results, null, 2)}\n`);
     printReport(results);
+    if (feed) printFeed(feed);
   } finally {
     lagWatch?.close();
     await stop?.();

@@ -12,7 +12,7 @@ export type TableAccess = 'none' | 'read' | 'readwrite';
 
 /** The table's partitions (see `store/items/partitions.ts`), named without their key formats. */
 export type Partition =
-  'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency' | 'webhook';
+  'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency' | 'webhook' | 'feed';
 
 /**
  * What recognising a caller reads; renewing a token by use extends its `expiresAt` there,
@@ -142,6 +142,41 @@ export const routes: readonly Route[] = [
     handler: 'respond-to-event',
     access: 'readwrite',
     partitions: [...caller, 'meeting', 'idempotency'],
+  },
+  {
+    name: 'GetEventIcs',
+    methods: ['GET'],
+    path: '/api/event/{id}/ics/',
+    handler: 'get-event-ics',
+    access: 'read',
+    partitions: [...caller, 'meeting'],
+  },
+  // Calendar feeds: only these functions may reach the feed partition; the feed itself
+  // reads its owner from there, never a credential or a profile.
+  {
+    name: 'CreateCalendarFeed',
+    methods: ['POST'],
+    path: '/api/user/calendar_feed/',
+    handler: 'create-calendar-feed',
+    access: 'readwrite',
+    partitions: [...caller, 'feed'],
+  },
+  {
+    name: 'DeleteCalendarFeed',
+    methods: ['DELETE'],
+    path: '/api/user/calendar_feed/',
+    handler: 'delete-calendar-feed',
+    access: 'readwrite',
+    partitions: [...caller, 'feed'],
+  },
+  // The path segment is `<secret>.ics`: API Gateway takes path variables as whole segments.
+  {
+    name: 'CalendarFeed',
+    methods: ['GET'],
+    path: '/api/calendar/{feed}/',
+    handler: 'calendar-feed',
+    access: 'read',
+    partitions: ['feed', 'member', 'meeting'],
   },
   // Webhooks: only these functions (and the delivery code) may reach the webhook partition.
   ...webhookRoutes(),

@@ -463,6 +463,58 @@ export const operations: Record<string, RouteDocs> = {
       },
     },
   },
+  GetEventIcs: {
+    GET: {
+      summary: 'A meeting as a calendar file',
+      description: 'The meeting as an iCalendar (RFC 5545) file with one VEVENT, for a participant: to add it to a calendar app.',
+      tag: 'Calendars',
+      path: { id: 'The meeting id.' },
+      responses: {
+        200: { description: 'The calendar file.', media: { 'text/calendar': { type: 'string' } } },
+        404: notFound,
+      },
+    },
+  },
+  CreateCalendarFeed: {
+    POST: {
+      summary: 'Make (or replace) my calendar feed',
+      description:
+        'A secret URL of an iCalendar feed of the caller’s meetings (30 days back, 365 ahead), to subscribe to from Google, Apple or Outlook calendars. Calling it again replaces the secret: the previous URL answers 404 at once.',
+      tag: 'Calendars',
+      responses: {
+        201: { description: 'The feed’s URLs.', body: answers.calendarFeed },
+        403: detail('The CSRF check failed.'),
+        409: detail('Another change of the feed came at the same moment; retry.'),
+      },
+    },
+  },
+  DeleteCalendarFeed: {
+    DELETE: {
+      summary: 'End my calendar feed',
+      description: 'Its URL answers 404 at once.',
+      tag: 'Calendars',
+      responses: {
+        204: { description: 'Ended (or there was none).' },
+        403: detail('The CSRF check failed.'),
+        409: detail('Another change of the feed came at the same moment; retry.'),
+      },
+    },
+  },
+  CalendarFeed: {
+    GET: {
+      summary: 'A calendar feed',
+      description:
+        'The owner’s meetings as an iCalendar (RFC 5545) feed: one VEVENT per meeting from 30 days ago to 365 days ahead (UID stable, SEQUENCE = version, ORGANIZER, ATTENDEE with PARTSTAT from the answers, STATUS:CANCELLED when cancelled). The path segment is `<secret>.ics`; the secret is the only credential. `ETag` and `If-None-Match` for cheap refreshes.',
+      tag: 'Calendars',
+      public: true,
+      path: { feed: '`<secret>.ics`, as `url` of the feed names it.' },
+      responses: {
+        200: { description: 'The feed.', media: { 'text/calendar': { type: 'string' } } },
+        304: { description: 'Not modified (`If-None-Match` named its current ETag).' },
+        404: notFound,
+      },
+    },
+  },
   OpenApi: {
     GET: {
       summary: 'This document',

@@ -10,6 +10,7 @@ import type { CommonTime } from '../domain/common-time';
 import type { DayAvailability } from '../domain/availability';
 import type { describeLogin } from '../domain/auth';
 import type { describeMeeting } from '../domain/meetings';
+import type { feedLinks } from '../domain/calendar-feeds';
 import type { listMeetings } from '../domain/meeting-list';
 import type { PublicUser } from '../domain/users';
 import { type describeDelivery, type describeWebhook, WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
@@ -182,6 +183,16 @@ component(badRequest, {
   description: 'A 400: invalid fields, a business rule, or a malformed request (not JSON, not an object, nested too deep).',
 });
 
+export const calendarFeed = z.strictObject({
+  url: documented(z.string().check(z.url()), 'The feed: subscribe to it from a calendar app. It carries its own secret: keep it private.', [
+    'https://api.example.com/api/calendar/3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics',
+  ]),
+  webcal: documented(z.string(), 'The same feed as a `webcal:` link, which calendar apps open as a subscription.', [
+    'webcal://api.example.com/api/calendar/3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics',
+  ]),
+});
+component(calendarFeed, { id: 'CalendarFeed', description: "The caller's calendar feed." });
+
 /** This document itself (its own schema is OpenAPI's). */
 export const openApiDocument = z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) });
 component(openApiDocument, { id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document.' });
@@ -199,4 +210,5 @@ export const sameShapes: [
   Same<Output<typeof commonTime>, CommonTime>,
   Same<Omit<Output<typeof webhook>, 'events'>, Omit<ReturnType<typeof describeWebhook>, 'events'>>,
   Same<Output<typeof delivery>, ReturnType<typeof describeDelivery>>,
-] = [true, true, true, true, true, true, true, true];
+  Same<Output<typeof calendarFeed>, ReturnType<typeof feedLinks>>,
+] = [true, true, true, true, true, true, true, true, true];

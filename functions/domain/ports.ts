@@ -100,6 +100,21 @@ export interface MeetingStore {
   /** One page of a user's meetings in time order. Throws NotFound for a bad cursor. */
   page(range: MeetingRange, request: PageRequest): Promise<MeetingPage>;
   count(range: MeetingRange): Promise<number>;
+  /**
+   * The first `max` meetings of the range in time order (all statuses unless the range
+   * names one), by one paginated query and batched reads; `complete` when none was left out.
+   */
+  inRange(range: MeetingRange, max: number): Promise<{ meetings: Meeting[]; complete: boolean }>;
+}
+
+/** Calendar feeds, each found by the SHA-256 of its secret; a user has at most one. */
+export interface CalendarFeedStore {
+  /** Makes `secretHash` the owner's feed and ends the previous one, in one atomic write. */
+  replace(owner: PublicUser, secretHash: string, now: Date): Promise<void>;
+  /** Ends the owner's feed, if any. */
+  revoke(ownerId: string): Promise<void>;
+  /** The owner of the feed with this secret hash, if it is live. */
+  ownerOf(secretHash: string): Promise<PublicUser | undefined>;
 }
 
 /** What a login grants: an API token and a browser session, both stored as hashes. */
@@ -177,4 +192,5 @@ export interface Stores {
   meetings: MeetingStore;
   limiter: AttemptLimiter;
   webhooks: WebhookStore;
+  feeds: CalendarFeedStore;
 }

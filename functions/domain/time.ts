@@ -169,6 +169,12 @@ export function slotStart(slot: Slot, zone: string): number {
   return dateOf(earlier) === slot.date && earlier.getHours() === slot.hour ? earlier.getTime() : resolved;
 }
 
+/** The slot (the wall-clock hour in `zone`) that the instant (epoch ms) falls in. */
+export function slotAt(instant: number, zone: string): Slot {
+  const local = new TZDate(instant, zone);
+  return { date: dateOf(local), hour: local.getHours() };
+}
+
 /** Whether the slot has begun by `now`: such a slot can no longer be booked. */
 export function hasBegun(slot: Slot, zone: string, now: Date): boolean {
   return slotStart(slot, zone) <= now.getTime();

@@ -1,7 +1,7 @@
 /**
  * One structured log line per request (Powertools Logger, JSON): request id, route,
- * method, path, user id, status and latency. Never bodies, headers, cookies, tokens or
- * query strings, which can carry secrets and personal data.
+ * method, path, user id, status and latency. Never bodies, headers, cookies, tokens,
+ * query strings or calendar feed secrets, which can carry secrets and personal data.
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import { logger } from './logger';
@@ -9,6 +9,11 @@ import type { ApiEvent, ApiResult } from './types';
 
 // Stryker disable next-line StringLiteral: equivalent: any key of request.internal serves
 const STARTED = 'accessLogStarted';
+
+/** The path as logs show it: a calendar feed's URL is its credential, so its secret is left out. */
+export function loggedPath(rawPath: string): string {
+  return rawPath.replace(/^(\/api\/calendar\/)[^/]+/, '$1{secret}');
+}
 
 /** Writes the request's line. Also called by middlewares that answer early (middy then skips `after`). */
 export function logAccess(request: Request<ApiEvent, ApiResult>): void {
@@ -19,7 +24,7 @@ export function logAccess(request: Request<ApiEvent, ApiResult>): void {
     gatewayRequestId: request.event.requestContext?.requestId,
     route: request.event.routeKey,
     method: request.event.requestContext?.http?.method,
-    path: request.event.rawPath,
+    path: loggedPath(request.event.rawPath),
     userId: request.event.principal?.user.id,
     status,
     latencyMs: Math.round(performance.now() - started),

@@ -20,6 +20,7 @@ import {
   UnservableRequest,
   ValidationFailed,
 } from '../domain/errors';
+import { loggedPath } from './access-log';
 import { HttpError } from './http-error';
 import { logger } from './logger';
 import { businessMetric } from './observability';
@@ -88,7 +89,7 @@ export function errorMapper(): MiddlewareObj<ApiEvent, ApiResult> {
         request.response = known;
         return;
       }
-      logger.error('Unhandled error', { error: request.error as Error, path: request.event.rawPath });
+      logger.error('Unhandled error', { error: request.error as Error, path: loggedPath(request.event.rawPath) });
       request.response = json(500, { detail: 'A server error occurred.' });
     },
   };

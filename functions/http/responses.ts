@@ -48,5 +48,10 @@ export function servedLocally(event: RequestOrigin): boolean {
  * `X-Forwarded-*`, which a client writes. HTTPS everywhere but the local runtime.
  */
 export function absolutePath(event: RequestOrigin & { rawPath: string }): string {
-  return `${servedLocally(event) ? 'http' : 'https'}://${event.requestContext.domainName}${event.rawPath}`;
+  return `${apiOrigin(event)}${event.rawPath}`;
+}
+
+/** The API's own origin (`https://<domain>`), by the same rules as `absolutePath`. */
+export function apiOrigin(event: RequestOrigin): string {
+  return `${servedLocally(event) ? 'http' : 'https'}://${event.requestContext.domainName}`;
 }

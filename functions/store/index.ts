@@ -4,6 +4,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../domain/ports';
 import { DynamoAvailabilityStore } from './availability-store';
+import { DynamoCalendarFeedStore } from './calendar-feed-store';
 import { DynamoCredentialStore } from './credential-store';
 import { DynamoAttemptLimiter } from './limiter-store';
 import { DynamoMeetingStore } from './meeting-store';
@@ -22,5 +23,6 @@ export function createStores(client: DynamoDBDocumentClient, tableName: string, 
     meetings: new DynamoMeetingStore(table),
     limiter: new DynamoAttemptLimiter(table),
     webhooks: new DynamoWebhookStore(table),
+    feeds: new DynamoCalendarFeedStore(table),
   };
 }

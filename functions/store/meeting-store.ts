@@ -240,6 +240,15 @@ export class DynamoMeetingStore implements MeetingStore {
     return ids.map((id) => found.get(id)).filter((meeting): meeting is Meeting => meeting !== undefined);
   }
 
+  /** One Query of the keys-only index, following its pages until `max` + 1 entries, then batched reads of the meetings. */
+  async inRange(range: MeetingRange, max: number): Promise<{ meetings: Meeting[]; complete: boolean }> {
+    const listing = this.rangeQuery(range);
+    if (!listing) return { meetings: [], complete: true };
+    const entries = await this.table.queryUpTo(listing.query, max + 1);
+    const meetings = await this.readMeetings(entries.slice(0, max).map((entry) => meetingIdOf(entry.pk)));
+    return { meetings, complete: entries.length <= max };
+  }
+
   /** `Select: COUNT` over the same key range as the page. */
   async count(range: MeetingRange): Promise<number> {
     const listing = this.rangeQuery(range);

@@ -136,7 +136,8 @@ const routeRequest = fc.constantFrom(...routes).chain((route) =>
     ),
     path: fc
       .oneof({ arbitrary: fc.constant('__meeting__'), weight: 2 }, { arbitrary: weirdStrings, weight: 1 })
-      .map((id) => route.path.replace('{id}', id === '__meeting__' || id.startsWith('%') ? id : encodeURIComponent(id) || 'x')),
+      .map((id) => (id === '__meeting__' || id.startsWith('%') ? id : encodeURIComponent(id) || 'x'))
+      .map((id) => route.path.replace('{id}', id).replace('{feed}', `${id}.ics`)),
   }),
 );
 const strayRequest = fc.record({
@@ -196,7 +197,7 @@ const leaks = [
 ];
 
 describe('fuzzing every route of the local server', () => {
-  it("never answers 5xx, never leaks internals, always answers JSON (but the docs page) in the contract's error shape", async () => {
+  it("never answers 5xx, never leaks internals, answers JSON (or no body, a calendar, or the docs page) and errors in the contract's shape", async () => {
     const statuses: number[] = [];
     await fc.assert(
       fc.asyncProperty(target, query, headers, body, async ({ method: verb, path: rawPath }, params, rawHeaders, payload) => {
@@ -219,6 +220,15 @@ describe('fuzzing every route of the local server', () => {
         if (response.status === 200 && text.includes('logged_out')) await relogin();
         expect(response.status).toBeLessThan(500);
         for (const leak of leaks) expect(text).not.toMatch(leak);
+        // The answers that are not JSON are successes: nothing (204), or a calendar.
+        if (response.status === 204) {
+          expect(text).toBe('');
+          return;
+        }
+        if (response.headers.get('content-type')?.startsWith('text/calendar')) {
+          expect({ status: response.status, start: text.slice(0, 17) }).toEqual({ status: 200, start: 'BEGIN:VCALENDAR\r\n' });
+          return;
+        }
         // Every answer is JSON but the docs page and its files.
         if (response.status < 400 && !(response.headers.get('content-type') ?? '').startsWith('application/json')) return;
         const parsed = JSON.parse(text);

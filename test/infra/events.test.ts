@@ -90,6 +90,8 @@ const everyItemType: Record<ItemType, true> = {
   webhook: true,
   webhookCount: true,
   delivery: true,
+  calendarFeed: true,
+  calendarFeedPointer: true,
 };
 
 describe('domain events in the CDK stack', () => {

@@ -212,6 +212,20 @@ describe('every documented operation answers as documented', () => {
     await check('PATCH', `/api/event/${id}/`, { ...auth, body: { status: 'cancelled' } }, 200, true);
   });
 
+  it('calendars: a meeting as a file, a feed made, read, refreshed, ended', async () => {
+    const booked = await check('POST', '/api/event/', { ...auth, body: booking(freshDate(), [guest.user.email]) }, 201, true);
+    const id = booked.body.response.id as string;
+    await check('GET', `/api/event/${id}/ics/`, { headers: guest.auth }, 200, true);
+    await check('GET', '/api/event/01M85N7KZJZGGN9F1T0WGJ2FBH/ics/', auth, 404);
+    const feed = await check('POST', '/api/user/calendar_feed/', auth, 201, true);
+    const path = new URL(feed.body.url).pathname;
+    const read = await check('GET', path, {}, 200, true);
+    await check('GET', path, { headers: { 'if-none-match': String(read.headers.etag) } }, 304, true);
+    await check('GET', '/api/calendar/nothing.ics', {}, 404);
+    await check('DELETE', '/api/user/calendar_feed/', auth, 204, true);
+    await check('GET', path, {}, 404);
+  });
+
   it('webhooks: subscribe, list, read, change, rotate, ping, deliveries, redeliver, delete', async () => {
     const created = await check('POST', '/api/webhooks/', { ...auth, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } }, 201, true);
     const id = created.body.id as string;

@@ -147,6 +147,22 @@ describe('the partitions each route touches', () => {
     }
   });
 
+  it('calendar feeds, and a meeting as a calendar file', async () => {
+    const body = { title: 'F', description: '', time_slot: `${freshDate()} 10:00:00`, participants: [guest.user.email] };
+    const booked = await call('POST', '/api/event/', { headers: me.auth, body });
+    await check('GetEventIcs', 'GET', `/api/event/${booked.body.response.id}/ics/`, { headers: guest.auth }, 200);
+    await check('CreateCalendarFeed', 'POST', '/api/user/calendar_feed/', { headers: guest.auth }, 201);
+    const feed = await call('POST', '/api/user/calendar_feed/', { headers: guest.auth });
+    const path = new URL(feed.body.url).pathname;
+    pinClock(Date.parse(`${body.time_slot.replace(' ', 'T')}Z`) - 86_400_000); // the meeting is in the feed's window
+    try {
+      await check('CalendarFeed', 'GET', path, {}, 200);
+    } finally {
+      unpinClock();
+    }
+    await check('DeleteCalendarFeed', 'DELETE', '/api/user/calendar_feed/', { headers: guest.auth }, 204);
+  });
+
   it('a token renewed by use, and logout', async () => {
     const now = Date.now();
     pinClock(now + 20 * 86_400_000); // past half of the token's life: this use renews it

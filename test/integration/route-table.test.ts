@@ -12,8 +12,12 @@ import { useDeliveries } from '../support/webhooks';
 const deliveries = useDeliveries({ timeoutMs: 200 });
 afterAll(() => deliveries.queue.stop());
 
-/** The contract: "Every endpoint except sign up, login and health needs a user"; the API description and its docs page are public too. */
-const publicRouteNames = new Set(['Health', 'SignUp', 'Login', 'OpenApi', 'ApiDocs', 'ApiDocsAsset']);
+/**
+ * The contract: "Every endpoint except sign up, login and health needs a user"; the API
+ * description and its docs page are public too, and a calendar feed's URL carries its own
+ * secret and no other credential.
+ */
+const publicRouteNames = new Set(['Health', 'SignUp', 'Login', 'OpenApi', 'ApiDocs', 'ApiDocsAsset', 'CalendarFeed']);
 const safeMethods = new Set<Method>(['GET']);
 
 /** A request the route answers with `status` when the caller is allowed. */
@@ -67,6 +71,14 @@ async function deliveryOf(who: LoggedIn): Promise<{ webhook: string; delivery: s
   const ping = await call('POST', `/api/webhooks/${webhook}/ping/`, { headers: who.auth });
   if (ping.status !== 202) throw new Error(`ping failed: ${ping.text}`);
   return { webhook, delivery: ping.body.delivery_id };
+}
+
+/** The path of a new calendar feed of a new user. */
+async function feedPath(): Promise<string> {
+  const owner = await signedInUser('rtfeed');
+  const response = await call('POST', '/api/user/calendar_feed/', { headers: owner.auth });
+  if (response.status !== 201) throw new Error(`feed creation failed: ${response.text}`);
+  return new URL(response.body.url).pathname;
 }
 
 /** Keyed by `<method> <path>` exactly as the route table writes them. */
@@ -131,6 +143,10 @@ const fixtures: Record<string, Fixture> = {
     body: { response: 'declined' },
     status: 200,
   }),
+  'GET /api/event/{id}/ics/': async (caller) => ({ url: `/api/event/${await meetingOf(signedIn(caller))}/ics/`, status: 200 }),
+  'POST /api/user/calendar_feed/': async () => ({ url: '/api/user/calendar_feed/', status: 201 }),
+  'DELETE /api/user/calendar_feed/': async () => ({ url: '/api/user/calendar_feed/', status: 204 }),
+  'GET /api/calendar/{feed}/': async () => ({ url: await feedPath(), status: 200 }),
   'POST /api/webhooks/': async () => ({ url: '/api/webhooks/', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] }, status: 201 }),
   'GET /api/webhooks/': async () => ({ url: '/api/webhooks/', status: 200 }),
   'GET /api/webhooks/{id}/': async (caller) => ({ url: `/api/webhooks/${await webhookOf(signedIn(caller))}/`, status: 200 }),

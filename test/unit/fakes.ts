@@ -107,6 +107,9 @@ export class MemoryMeetings implements MeetingStore {
   async count() {
     return 0;
   }
+  async inRange() {
+    return { meetings: [], complete: true };
+  }
 }
 
 /**

@@ -35,6 +35,9 @@ class ListingStore implements MeetingStore {
   async replace(): Promise<void> {
     throw new Error('not used by listings');
   }
+  async inRange(): Promise<{ meetings: Meeting[]; complete: boolean }> {
+    throw new Error('not used by listings');
+  }
 }
 
 async function list(params: Record<string, string | undefined>, store = new ListingStore(0)) {

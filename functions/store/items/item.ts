@@ -22,7 +22,9 @@ export type ItemType =
   | 'attempts'
   | 'webhook'
   | 'webhookCount'
-  | 'delivery';
+  | 'delivery'
+  | 'calendarFeed'
+  | 'calendarFeedPointer';
 
 /** An item as read back: its attributes are the store's to interpret. */
 export type StoredItem = Key & { type?: ItemType } & Record<string, unknown>;

@@ -20,6 +20,8 @@ export const partitions = {
   attempts: 'ATTEMPTS#',
   /** A user's webhook subscriptions (with their secrets), their count and their deliveries. */
   webhook: 'WEBHOOK#',
+  /** Calendar feeds by the hash of their secret (the feed route's one read of its owner). */
+  feed: 'FEED#',
   idempotency: 'IDEMPOTENCY',
 } as const;
 
