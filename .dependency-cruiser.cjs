@@ -4,7 +4,7 @@
  */
 const handlers = '^functions/[^/]+\\.ts$';
 const root =
-  '^functions/(services|password-hasher|idempotency-store|secret-box|delivery-queue|docs-files|integrations/publish-events)\\.ts$';
+  '^functions/(services|password-hasher|idempotency-store|secret-box|delivery-queue|docs-files|web-files|integrations/publish-events)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { etagOf, holdsCurrent, notModified } from './api-docs/conditional';
+import { acceptsGzip, etagOf, holdsCurrent, notModified } from './api-docs/conditional';
 import { type DocsFile, docsFiles, fileVersion, ownFiles } from './api-docs/page';
 import { NotFound } from './domain/errors';
 import { docsFileReader } from './docs-files';
@@ -33,8 +33,6 @@ function prepare(name: string, file: DocsFile): Promise<Prepared> {
   }
   return ready;
 }
-
-const acceptsGzip = (header: string | undefined) => /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(header ?? '');
 
 /**
  * GET /api/docs/{asset}: a file of the docs page, by name from its list (anything else is

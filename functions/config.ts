@@ -177,6 +177,12 @@ export const settings = {
     'node_modules/swagger-ui-dist',
     text,
   ),
+  webFilesDir: setting(
+    'WEB_FILES_DIR',
+    "folder holding the web calendar's built files (`npm run build:web`), relative to the working directory (the stack sets it to the copy beside the bundle)",
+    'web/dist',
+    text,
+  ),
 } as const;
 
 type Settings = typeof settings;

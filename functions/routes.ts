@@ -4,6 +4,7 @@
  * else. `handler` names the module `functions/<handler>.ts`, which exports `handler`.
  */
 import { type BundledFiles, docsPageFiles } from './api-docs/files';
+import { webAppFiles } from './web-app/files';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -191,6 +192,18 @@ export const routes: readonly Route[] = [
     access: 'none',
     partitions: [],
     files: docsPageFiles,
+  },
+  // The web calendar for people (functions/web-app/, built from web/): same origin as the
+  // API, so its session cookie and CSRF token work as they do for any client of the API.
+  { name: 'WebApp', methods: ['GET'], path: '/', handler: 'web-app', access: 'none', partitions: [], files: webAppFiles },
+  {
+    name: 'WebAppAsset',
+    methods: ['GET'],
+    path: '/app/{asset}',
+    handler: 'web-app-asset',
+    access: 'none',
+    partitions: [],
+    files: webAppFiles,
   },
 ];
 

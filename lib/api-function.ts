@@ -45,9 +45,10 @@ export interface ApiFunctionProps {
   logRetention?: RetentionDays;
   /**
    * Files the handler reads at run time, copied from `from` into the folder `into` beside
-   * the bundle (never inlined into it), which `DOCS_FILES_DIR` names. @default none
+   * the bundle (never inlined into it), which the variable `setting` names; `build`, when
+   * given, makes them first, run in `root`. @default none
    */
-  files?: { from: string; names: readonly string[]; into: string };
+  files?: { from: string; names: readonly string[]; into: string; setting: string; build?: string; root: string };
 }
 
 /** The Lambda runtime, and the bundle's target that matches it. */
@@ -106,7 +107,7 @@ export class ApiFunction extends Construct {
       },
     });
     // Relative to the working directory, which Lambda sets to the bundle's folder.
-    if (props.files) this.function.addEnvironment('DOCS_FILES_DIR', props.files.into);
+    if (props.files) this.function.addEnvironment(props.files.setting, props.files.into);
     // Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which
     // accept no resource ARN; every table grant of this role names its resources.
     const policy = this.role.node.tryFindChild('DefaultPolicy');
@@ -160,7 +161,8 @@ export class ApiFunction extends Construct {
 function copyFiles(files: NonNullable<ApiFunctionProps['files']>): ICommandHooks {
   const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
   return {
-    beforeBundling: () => [],
+    // Builds the files from the sources, so a fresh clone deploys without a separate step.
+    beforeBundling: () => (files.build ? [`cd ${quote(files.root)} && ${files.build}`] : []),
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) => [
       `mkdir -p ${quote(join(outputDir, files.into))}`,

@@ -85,7 +85,7 @@ export class CalendarStack extends Stack {
         credentialsProvider,
         handlerModule,
         timeZone: props.timeZone,
-        ...(files && { files: { from: join(projectRoot, 'node_modules', files.package), names: files.names, into: files.into } }),
+        ...(files && { files: { ...files, from: join(projectRoot, files.folder), root: projectRoot } }),
       }));
 
     const fallback = makeFunction(fallbackRoute.name, fallbackRoute.handler);

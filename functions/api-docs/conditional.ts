@@ -24,3 +24,6 @@ export function notModified(headers: Record<string, string>): ApiResult {
   const { 'content-type': _type, ...rest } = headers;
   return { statusCode: 304, headers: rest, body: '' };
 }
+
+/** Whether `Accept-Encoding` takes gzip (and does not refuse it with `q=0`). */
+export const acceptsGzip = (header: string | undefined) => /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(header ?? '');

@@ -559,4 +559,37 @@ export const operations: Record<string, RouteDocs> = {
       },
     },
   },
+  WebApp: {
+    GET: {
+      summary: 'The web calendar',
+      description:
+        'A page for people: sign up, log in, block hours, see a week, find a common time and book it, answer and manage meetings. It calls this API from the same origin with the session cookie and `X-CSRFToken`.',
+      tag: 'Service',
+      public: true,
+      responses: {
+        200: { description: 'The page.', media: { 'text/html': { type: 'string' } } },
+        304: { description: 'Not modified (`If-None-Match` named its current ETag).' },
+      },
+    },
+  },
+  WebAppAsset: {
+    GET: {
+      summary: 'A file of the web calendar (script, stylesheet, icon)',
+      tag: 'Service',
+      public: true,
+      path: { asset: 'The file name.' },
+      responses: {
+        200: {
+          description: 'The file; with `?v=` naming its current version it may be cached for a year.',
+          media: {
+            'text/javascript': { type: 'string' },
+            'text/css': { type: 'string' },
+            'image/svg+xml': { type: 'string' },
+          },
+        },
+        304: { description: 'Not modified (`If-None-Match` named its current ETag).' },
+        404: notFound,
+      },
+    },
+  },
 };

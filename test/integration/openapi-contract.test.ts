@@ -248,7 +248,7 @@ describe('every documented operation answers as documented', () => {
     await check('DELETE', `/api/webhooks/${id}/`, auth, 404);
   });
 
-  it('service: health, this document, the docs page and its files', async () => {
+  it('service: health, this document, the docs page, the web calendar and their files', async () => {
     await check('GET', '/api/health/', {}, 200);
     const described = await check('GET', '/api/openapi.json', {}, 200);
     await check('GET', '/api/openapi.json', { headers: { 'if-none-match': String(described.headers.etag) } }, 304);
@@ -258,6 +258,13 @@ describe('every documented operation answers as documented', () => {
     await check('GET', '/api/docs/favicon-32x32.png', {}, 200);
     await check('GET', '/api/docs/swagger-ui.css', { headers: { 'if-none-match': String(file.headers.etag) } }, 304);
     await check('GET', '/api/docs/package.json', {}, 404);
+    const app = await check('GET', '/', {}, 200);
+    await check('GET', '/', { headers: { 'if-none-match': String(app.headers.etag) } }, 304);
+    const script = await check('GET', '/app/app.js', {}, 200);
+    await check('GET', '/app/app.css', {}, 200);
+    await check('GET', '/app/icon.svg', {}, 200);
+    await check('GET', '/app/app.js', { headers: { 'if-none-match': String(script.headers.etag) } }, 304);
+    await check('GET', '/app/index.html', {}, 404);
   });
 
   it('called every operation of the document with success', () => {

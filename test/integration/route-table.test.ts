@@ -14,10 +14,21 @@ afterAll(() => deliveries.queue.stop());
 
 /**
  * The contract: "Every endpoint except sign up, login and health needs a user"; the API
- * description and its docs page are public too, and a calendar feed's URL carries its own
- * secret and no other credential.
+ * description and its docs page are public too, a calendar feed's URL carries its own
+ * secret and no other credential, and the web calendar's page and files are for anyone
+ * (its calls to the API are what need a user).
  */
-const publicRouteNames = new Set(['Health', 'SignUp', 'Login', 'OpenApi', 'ApiDocs', 'ApiDocsAsset', 'CalendarFeed']);
+const publicRouteNames = new Set([
+  'Health',
+  'SignUp',
+  'Login',
+  'OpenApi',
+  'ApiDocs',
+  'ApiDocsAsset',
+  'CalendarFeed',
+  'WebApp',
+  'WebAppAsset',
+]);
 const safeMethods = new Set<Method>(['GET']);
 
 /** A request the route answers with `status` when the caller is allowed. */
@@ -94,6 +105,8 @@ const fixtures: Record<string, Fixture> = {
     if (signUp.status !== 201) throw new Error(`sign up failed: ${signUp.text}`);
     return { url: '/api/user/login/', body: { username: candidate.username, password: candidate.password }, status: 200 };
   },
+  'GET /': async () => ({ url: '/', status: 200 }),
+  'GET /app/{asset}': async () => ({ url: '/app/app.css', status: 200 }),
   'GET /api/user/get_detail/': async () => ({ url: '/api/user/get_detail/', status: 200 }),
   'POST /api/user/logout/': async () => ({ url: '/api/user/logout/', status: 200 }),
   'POST /api/user/block_slots/': async () => ({

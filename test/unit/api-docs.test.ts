@@ -73,6 +73,9 @@ describe('the OpenAPI document', () => {
       'GET /api/docs/{asset}',
       // Its secret is in the path: the URL is the credential.
       'GET /api/calendar/{feed}/',
+      // The web calendar's page and files: its calls to the API are what need a user.
+      'GET /',
+      'GET /app/{asset}',
     ];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item as Record<string, { security: unknown; responses: Record<string, unknown> }>)) {
