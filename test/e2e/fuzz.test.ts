@@ -197,7 +197,7 @@ const leaks = [
 ];
 
 describe('fuzzing every route of the local server', () => {
-  it("never answers 5xx, never leaks internals, answers JSON (or no body, a calendar, or the docs page) and errors in the contract's shape", async () => {
+  it("never answers 5xx, never leaks internals, answers JSON (or no body, a calendar, the docs page or the web calendar) and errors in the contract's shape", async () => {
     const statuses: number[] = [];
     await fc.assert(
       fc.asyncProperty(target, query, headers, body, async ({ method: verb, path: rawPath }, params, rawHeaders, payload) => {
@@ -229,7 +229,7 @@ describe('fuzzing every route of the local server', () => {
           expect({ status: response.status, start: text.slice(0, 17) }).toEqual({ status: 200, start: 'BEGIN:VCALENDAR\r\n' });
           return;
         }
-        // Every answer is JSON but the docs page and its files.
+        // Every answer is JSON but the docs page, the web calendar and their files.
         if (response.status < 400 && !(response.headers.get('content-type') ?? '').startsWith('application/json')) return;
         const parsed = JSON.parse(text);
         if (response.status >= 400) {

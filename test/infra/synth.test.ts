@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docsPageFiles } from '../../functions/api-docs/files';
+import { webAppFiles } from '../../functions/web-app/files';
 import { routes } from '../../functions/routes';
 
 // The real `cdk synth`, bundling every function with the local esbuild, with no network:
@@ -69,6 +70,15 @@ describe('cdk synth', () => {
     const filesDir = docsFunction.Properties.Environment.Variables.DOCS_FILES_DIR!;
     expect(readdirSync(join(docsBundle, filesDir)).sort()).toEqual([...docsPageFiles.names].sort());
     expect(statSync(join(docsBundle, 'index.mjs')).size).toBeLessThan(250_000);
+
+    // Likewise the web calendar's files, built from its sources by the bundling itself.
+    for (const name of ['WebAppFunction', 'WebAppAssetFunction']) {
+      const [, web] = Object.entries(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
+        ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith(name),
+      )!;
+      const bundle = join(out, `asset.${web.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      expect(readdirSync(join(bundle, webAppFiles.into)).sort()).toEqual([...webAppFiles.names].sort());
+    }
     const event = {
       version: '2.0',
       rawPath: '/api/docs/swagger-ui.css',

@@ -82,17 +82,19 @@ export function Meetings({ zone, me }: Props) {
               </li>
             ))}
           </ul>
-          <nav class="pager" aria-label="Pages of meetings">
-            <button type="button" class="button" disabled={!page.previous || load.busy} onClick={() => go(page.previous, -10)}>
-              <span aria-hidden="true">‹</span> Earlier
-            </button>
-            <span class="muted">
-              {first}–{last} of {page.count}
-            </span>
-            <button type="button" class="button" disabled={!page.next || load.busy} onClick={() => go(page.next, page.results.length)}>
-              Later <span aria-hidden="true">›</span>
-            </button>
-          </nav>
+          {(page.next || page.previous) && (
+            <nav class="pager" aria-label="Pages of meetings">
+              <button type="button" class="button" disabled={!page.previous || load.busy} onClick={() => go(page.previous, -10)}>
+                <span aria-hidden="true">‹</span> Earlier
+              </button>
+              <span class="muted">
+                {first}–{last} of {page.count}
+              </span>
+              <button type="button" class="button" disabled={!page.next || load.busy} onClick={() => go(page.next, page.results.length)}>
+                Later <span aria-hidden="true">›</span>
+              </button>
+            </nav>
+          )}
         </>
       )}
       <CalendarFeed />
