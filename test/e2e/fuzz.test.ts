@@ -187,7 +187,8 @@ const headers = fc.record(
 
 // Words that would betray internals: stack frames, source files, the store's key formats.
 const leaks = [
-  /\bat \S+ \(/,
+  // A stack frame: `at name (file:line:column)`.
+  /\bat [^\s"]+ \([^)"]*:\d+:\d+\)/,
   /\.ts:\d+/,
   /node_modules/,
   /USER#|MEETING#|TOKEN#|SESSION#/,
