@@ -129,8 +129,12 @@ async function main(): Promise<void> {
     },
   });
 
-  server.on('error', (error) => {
-    console.error(`Cannot serve on ${host}:${port}: ${error.message}`);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const advice =
+      error.code === 'EADDRINUSE'
+        ? ` Another program (another npm start?) listens there: stop it, or choose another port, e.g. PORT=${port + 1} npm start.`
+        : '';
+    console.error(`Cannot serve on ${host}:${port}: ${error.message}.${advice}`);
     void stop(1);
   });
   server.listen(port, host, () => {
