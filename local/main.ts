@@ -20,7 +20,7 @@ import { appendToFile, InProcessBus } from './event-bus';
 import { createApiServer } from './server';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { InProcessDeliveryQueue } from './webhook-queue';
-import { localSecretKey } from './kept-keys';
+import { localCursorKey, localSecretKey } from './kept-keys';
 import { writeRuntimeFile } from './runtime-file';
 import { ensureTable, localClient } from './table';
 
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   if (directory) mkdirSync(directory, { recursive: true });
   // Webhook signing secrets are sealed under a key of this machine's (KMS in AWS).
   process.env.WEBHOOK_SECRET_KEY ||= localSecretKey(directory);
+  // Listing cursors are sealed under a key of this machine's (the stack's secret in AWS).
+  process.env.CURSOR_KEYS ||= localCursorKey(directory);
 
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
