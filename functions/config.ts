@@ -163,6 +163,16 @@ export const settings = {
       return raw.trim();
     },
   ),
+  cursorKeys: setting(
+    'CURSOR_KEYS',
+    'secrets, comma-separated, that seal listing cursors: the first seals, every one opens (keep the previous one listed for a while after a rotation); set by the stack in AWS, kept in DATA_DIR by `npm start`',
+    '',
+    (raw) =>
+      raw
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== ''),
+  ),
   eventBusName: setting('EVENT_BUS_NAME', 'the EventBridge bus domain events are published on (set by the stack in AWS)', '', text),
   eventsFile: setting(
     'EVENTS_FILE',
@@ -226,6 +236,8 @@ export interface Config {
   dynamoDbMetrics: boolean;
   /** DynamoDB calls waiting on the engine at once per process, at most. @default 64 */
   dynamoDbMaxInFlight: number;
+  /** The secrets that seal listing cursors: the first seals, every one opens. */
+  cursorKeys: string[];
   /** Which webhook URLs are allowed, and the retry schedule's scale. @default https only, no loopback; scale 1 */
   webhooks: { policy: UrlPolicy; retryScale: number; secretKeyId: string; secretKey: Buffer | undefined };
 }
@@ -245,6 +257,7 @@ export function readConfig(env: Environment): Config {
     corsOrigins: values.corsOrigins,
     dynamoDbMetrics: values.dynamoDbMetrics,
     dynamoDbMaxInFlight: values.dynamoDbMaxInFlight,
+    cursorKeys: values.cursorKeys,
     webhooks: {
       policy: { allowHttp: values.webhookAllowHttp, allowLoopback: values.webhookAllowLoopback },
       retryScale: values.webhookRetryScale,

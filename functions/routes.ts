@@ -37,6 +37,8 @@ export interface Route {
   sendsDeliveries?: true;
   /** Makes webhook signing secrets: the stack lets it encrypt them with the secrets' KMS key, and never decrypt. */
   sealsSecrets?: true;
+  /** Seals and opens listing cursors: the stack hands it the deployment's cursor secret (`CURSOR_KEYS`). */
+  sealsCursors?: true;
   /** Files of a package that the handler reads at run time: the stack copies them beside its bundle. */
   files?: BundledFiles;
 }
@@ -119,6 +121,7 @@ export const routes: readonly Route[] = [
     handler: 'list-events',
     access: 'read',
     partitions: [...caller, 'member', 'meeting'],
+    sealsCursors: true,
   },
   {
     name: 'GetEvent',

@@ -33,7 +33,12 @@ export function services(): Services {
       onDeadline: (operation, elapsedMs) => logger.warn('storage call ended by the request deadline', { operation, elapsedMs }),
     });
     tracer.captureAWSv3Client(clients.base);
-    const stores = createStores(clients.document, settings.tableName, { writeRetried: businessMetric.writeRetried });
+    const stores = createStores(
+      clients.document,
+      settings.tableName,
+      { writeRetried: businessMetric.writeRetried },
+      { cursorSecrets: settings.cursorKeys },
+    );
     cached = {
       ...stores,
       authentication: { credentials: stores.credentials, tokenTtlSeconds: settings.tokens.ttlSeconds },

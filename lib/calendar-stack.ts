@@ -4,6 +4,7 @@ import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -144,6 +145,7 @@ export class CalendarStack extends Stack {
       }
     }
     (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+    this.handCursorSecret(routes.filter((route) => route.sealsCursors).map((route) => this.functions[route.name] as ApiFunction));
 
     // Every route authenticates in its function (token or session + CSRF), as the
     // contract requires; API Gateway authorizers cannot express session + CSRF.
@@ -172,6 +174,24 @@ export class CalendarStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: this.events.bus.eventBusArn });
+  }
+
+  /**
+   * Listing cursors are sealed under a secret of the deployment, generated once and handed
+   * to the functions that list as `CURSOR_KEYS` (CloudFormation resolves it at deployment:
+   * the template holds only a reference). To rotate it, put a new value first and keep the
+   * old one after a comma while live links may still use it, then deploy again.
+   */
+  private handCursorSecret(listers: ApiFunction[]): void {
+    const secret = new Secret(this, 'CursorSecret', {
+      description: 'Seals listing cursors: comma-separated secrets, the first seals, every one opens.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    for (const lister of listers) lister.function.addEnvironment('CURSOR_KEYS', secret.secretValue.unsafeUnwrap());
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotated by hand with a grace period (the new value first, the old one kept after it), which automatic rotation cannot do.',
+    });
   }
 
   /** 5xx rate, throttling (gateway, functions, table) and p99 latency. */

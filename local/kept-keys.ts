@@ -17,3 +17,6 @@ export function keptKey(dataDir: string | undefined, file: string, make: () => s
 
 /** The key that seals webhook signing secrets under `npm start` (KMS does it in AWS). */
 export const localSecretKey = (dataDir?: string) => keptKey(dataDir, '.webhook-secret-key', () => randomBytes(32).toString('base64'));
+
+/** The secret that seals listing cursors under `npm start` (the stack's secret in AWS). */
+export const localCursorKey = (dataDir?: string) => keptKey(dataDir, '.cursor-key', () => randomBytes(32).toString('base64url'));

@@ -20,7 +20,7 @@ import { appendToFile, InProcessBus } from './event-bus';
 import { createApiServer } from './server';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { InProcessDeliveryQueue } from './webhook-queue';
-import { localSecretKey } from './kept-keys';
+import { localCursorKey, localSecretKey } from './kept-keys';
 import { writeRuntimeFile } from './runtime-file';
 import { ensureTable, localClient } from './table';
 
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   if (directory) mkdirSync(directory, { recursive: true });
   // Webhook signing secrets are sealed under a key of this machine's (KMS in AWS).
   process.env.WEBHOOK_SECRET_KEY ||= localSecretKey(directory);
+  // Listing cursors are sealed under a key of this machine's (the stack's secret in AWS).
+  process.env.CURSOR_KEYS ||= localCursorKey(directory);
 
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
@@ -129,8 +131,12 @@ async function main(): Promise<void> {
     },
   });
 
-  server.on('error', (error) => {
-    console.error(`Cannot serve on ${host}:${port}: ${error.message}`);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const advice =
+      error.code === 'EADDRINUSE'
+        ? ` Another program (another npm start?) listens there: stop it, or choose another port, e.g. PORT=${port + 1} npm start.`
+        : '';
+    console.error(`Cannot serve on ${host}:${port}: ${error.message}.${advice}`);
     void stop(1);
   });
   server.listen(port, host, () => {

@@ -157,7 +157,14 @@ component(loggedOut, { id: 'LoggedOut', description: 'Every token and session of
 
 /** The contract's error shapes. */
 export const validationError = z.catchall(
-  z.object({ err_message: documented(z.array(z.string()), 'Every message as `<field>: <message>`.') }),
+  z.object({
+    err_message: documented(z.array(z.string()), 'Every message as `<field>: <message>`.'),
+    choices: z.optional(
+      documented(z.record(z.string(), z.array(z.string())), 'For a field refused as not a valid choice: the values it takes.', [
+        { status: ['active', 'cancelled'] },
+      ]),
+    ),
+  }),
   documented(z.array(z.string()), "A field's messages."),
 );
 component(validationError, {
@@ -171,7 +178,10 @@ component(ruleError, {
   description: 'A business rule refused the request (400), or the login credentials were wrong (401). Clients match on the message.',
   examples: [{ err_message: ['Time slot is conflicting with another event for user : bob@example.com'] }],
 });
-export const detailError = z.strictObject({ detail: z.string() });
+export const detailError = z.strictObject({
+  detail: z.string(),
+  hint: z.optional(documented(z.string(), 'How to get it right, when the request shows a likely slip (such as a `Bearer` scheme).')),
+});
 component(detailError, {
   id: 'Detail',
   description: 'Credentials, permission, not found, malformed requests, throttling and the like.',

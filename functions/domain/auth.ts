@@ -180,7 +180,8 @@ export async function authenticate(
       return { user: session.user, via: 'session', token: unseal(session.sealedToken, presented.sessionId) };
     }
   }
-  throw new NotAuthenticated();
+  // An Authorization header of another scheme (`Bearer <key>` above all) is a likely slip.
+  throw new NotAuthenticated(NotAuthenticated.notProvided, presented.authorization?.trim() ? NotAuthenticated.schemeHint : undefined);
 }
 
 /**

@@ -9,7 +9,14 @@ export abstract class DomainError extends Error {
 
 /** One or more fields are invalid: 400 with per-field messages. */
 export class ValidationFailed extends DomainError {
-  constructor(readonly fields: Readonly<Record<string, readonly string[]>>) {
+  /**
+   * `choices`: for a field refused as "not a valid choice", the values it takes (an
+   * addition to the contract's body, for people reading it).
+   */
+  constructor(
+    readonly fields: Readonly<Record<string, readonly string[]>>,
+    readonly choices?: Readonly<Record<string, readonly string[]>>,
+  ) {
     super(
       Object.entries(fields)
         .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
@@ -50,7 +57,12 @@ export class InvalidCredentials extends DomainError {
 export class NotAuthenticated extends DomainError {
   static readonly notProvided = 'Authentication credentials were not provided.';
   static readonly invalidToken = 'Invalid token.';
-  constructor(message: string = NotAuthenticated.notProvided) {
+  static readonly schemeHint = 'The API token goes in `Authorization: Token <auth_token>` (the scheme is Token, not Bearer).';
+  /** `hint`: how to get it right, when the request shows a likely slip (an addition to the contract's body). */
+  constructor(
+    message: string = NotAuthenticated.notProvided,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }

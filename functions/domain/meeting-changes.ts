@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { BusinessRuleViolation, NotFound, PermissionDenied, ruleMessages, ValidationFailed } from './errors';
 import { spendInvitations } from './invitations';
 import { type Meeting, type MeetingDeps, meetingFields, readTimeSlot, requireFuture, resolveParticipants } from './meetings';
+import { MEETING_STATUSES } from './model';
 import type { MeetingStore } from './ports';
 import { responsesAfterChange } from './responses';
 import { formatSlot, hasBegun } from './time';
@@ -14,7 +15,7 @@ import { messages, tryParseFields } from './validation';
 
 export const changeSchema = z.object({
   ...meetingFields,
-  status: z.enum(['active', 'cancelled'], {
+  status: z.enum(MEETING_STATUSES, {
     error: (issue) => (issue.input === undefined ? messages.required : `"${String(issue.input)}" is not a valid choice.`),
   }),
 });

@@ -4,7 +4,7 @@
  */
 import { NotFound, ValidationFailed } from './errors';
 import { describeMeeting } from './meetings';
-import type { MeetingStatus } from './model';
+import { MEETING_STATUSES, type MeetingStatus } from './model';
 import type { MeetingRange, MeetingStore, PageRequest } from './ports';
 import { dateMessages } from './availability';
 import { firstUnbegunSlot, formatSlot, parseDate } from './time';
@@ -50,7 +50,7 @@ function readRange(params: Record<string, string | undefined>, userId: string, z
   const fields: Record<string, string[]> = {};
   let status: MeetingStatus | undefined;
   if (params.status !== undefined && params.status !== '') {
-    if (params.status === 'active' || params.status === 'cancelled') status = params.status;
+    if ((MEETING_STATUSES as readonly string[]).includes(params.status)) status = params.status as MeetingStatus;
     else fields.status = [`"${params.status}" is not a valid choice.`];
   }
   const dates: Record<'from' | 'to', string | undefined> = { from: undefined, to: undefined };
@@ -60,7 +60,7 @@ function readRange(params: Record<string, string | undefined>, userId: string, z
     if (parseDate(value) === undefined) fields[name] = [dateMessages.format];
     else dates[name] = value;
   }
-  if (Object.keys(fields).length > 0) throw new ValidationFailed(fields);
+  if (Object.keys(fields).length > 0) throw new ValidationFailed(fields, fields.status ? { status: MEETING_STATUSES } : undefined);
   return {
     userId,
     status,

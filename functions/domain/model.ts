@@ -5,7 +5,8 @@
 import type { Slot } from './time';
 import type { PublicUser } from './users';
 
-export type MeetingStatus = 'active' | 'cancelled';
+export const MEETING_STATUSES = ['active', 'cancelled'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
 /** A participant's answer to a meeting: a guest who has not answered (or is asked again) needs action. */
 export type ParticipantResponse = 'accepted' | 'declined' | 'needs_action';

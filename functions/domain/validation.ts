@@ -108,10 +108,12 @@ export function tryParseFields<T>(schema: z.ZodMiniType<T>, input: unknown): { v
   const result = schema.safeParse(input);
   if (result.success) return { value: result.data };
   const fields: Record<string, string[]> = {};
+  const choices: Record<string, string[]> = {};
   for (const issue of result.error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : 'non_field_errors';
     const list = (fields[field] ??= []);
     if (!list.includes(issue.message)) list.push(issue.message);
+    if (issue.code === 'invalid_value' && issue.path.length === 1) choices[field] = issue.values.map(String);
   }
-  return new ValidationFailed(fields);
+  return new ValidationFailed(fields, Object.keys(choices).length > 0 ? choices : undefined);
 }

@@ -38,11 +38,13 @@ function answer<E extends Error>(type: ErrorClass<E>, toResult: (error: E) => Ap
 
 answer(ValidationFailed, (error) => {
   const errMessage = Object.entries(error.fields).flatMap(([field, list]) => list.map((message) => `${field}: ${message}`));
-  return json(400, { ...error.fields, err_message: errMessage });
+  return json(400, { ...error.fields, err_message: errMessage, ...(error.choices && { choices: error.choices }) });
 });
 answer(BusinessRuleViolation, (error) => json(400, { err_message: [error.message] }));
 answer(InvalidCredentials, (error) => json(401, { err_message: [error.message] }));
-answer(NotAuthenticated, (error) => json(401, { detail: error.message }, { headers: { 'www-authenticate': 'Token' } }));
+answer(NotAuthenticated, (error) =>
+  json(401, { detail: error.message, ...(error.hint && { hint: error.hint }) }, { headers: { 'www-authenticate': 'Token' } }),
+);
 answer(CsrfFailed, (error) => json(403, { detail: error.message }));
 answer(PermissionDenied, (error) => json(403, { detail: error.message }));
 answer(NotFound, (error) => json(404, { detail: error.message }));

@@ -1,11 +1,10 @@
 /**
- * The JSON object body, parsed by `@middy/http-json-body-parser` inside the contract's
+ * The JSON object body, parsed (JSON.parse, refusing prototype keys) inside the contract's
  * answers: 413 over 64 KiB, 415 for a body without a JSON content type, 400 for malformed JSON, a
  * body that is not an object, or one nested deeper than any field needs. An empty body
  * reads as `{}`, so missing fields are reported field by field.
  */
 import type { MiddlewareObj } from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { HttpError } from './http-error';
 import type { ApiEvent, ApiResult } from './types';
 
@@ -32,16 +31,18 @@ function bodyBytes(event: ApiEvent): Buffer {
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
-/** Why middy's parser refused the body, in the contract's words. */
-function parseFailure(error: unknown): HttpError {
-  const cause = (error as { cause?: { message?: string } }).cause;
-  const reason = cause?.message ?? (error as Error).message;
-  return new HttpError(400, `JSON parse error - ${reason}`);
+/**
+ * Refuses, while parsing, the keys that could reach an object's prototype when the body is
+ * copied or merged later: `__proto__`, and `constructor` holding a `prototype`.
+ */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  const prototypeHolder = key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value;
+  if (key === '__proto__' || prototypeHolder) throw new Error('Forbidden key in JSON body');
+  return value;
 }
 
 export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult> {
   // The content type is checked here, to answer in the contract's words.
-  const parser = httpJsonBodyParser({ disableContentTypeCheck: true });
   return {
     // Stryker disable next-line StringLiteral: equivalent: middy hands a middleware's name only to profiling hooks, which no route uses
     name: 'jsonBody',
@@ -60,14 +61,12 @@ export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult> {
       if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
         throw new HttpError(415, `Unsupported media type "${contentType}" in request.`);
       }
+      let parsed: unknown;
       try {
-        // middy's parser works synchronously.
-        void parser.before!(request as never);
+        parsed = JSON.parse(bytes.toString('utf8'), refusePrototypeKeys);
       } catch (error) {
-        throw parseFailure(error);
+        throw new HttpError(400, `JSON parse error - ${(error as Error).message}`);
       }
-      // The parser leaves the parsed value in `body`.
-      const parsed: unknown = event.body;
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new HttpError(400, 'Invalid data. Expected a JSON object.');
       }

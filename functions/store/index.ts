@@ -14,13 +14,19 @@ import { DynamoWebhookStore } from './webhook-store';
 
 export type { StoreObserver } from './table';
 
-export function createStores(client: DynamoDBDocumentClient, tableName: string, observer: StoreObserver = {}): Stores {
+/** `cursorSecrets`: the deployment's secrets that seal listing cursors (see `cursor.ts`). */
+export function createStores(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  observer: StoreObserver = {},
+  options: { cursorSecrets?: readonly string[] } = {},
+): Stores {
   const table = new Table(client, tableName, observer);
   return {
     users: new DynamoUserStore(table),
     credentials: new DynamoCredentialStore(table),
     availability: new DynamoAvailabilityStore(table),
-    meetings: new DynamoMeetingStore(table),
+    meetings: new DynamoMeetingStore(table, options.cursorSecrets),
     limiter: new DynamoAttemptLimiter(table),
     webhooks: new DynamoWebhookStore(table),
     feeds: new DynamoCalendarFeedStore(table),

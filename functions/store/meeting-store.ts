@@ -6,7 +6,7 @@ import { hourHolders } from '../domain/responses';
 import { formatSlot } from '../domain/time';
 import type { PublicUser } from '../domain/users';
 import { failedConditions } from './cancellation';
-import { type CursorPosition, decodeCursor, encodeCursor, type ListingIndex } from './cursor';
+import { CursorKeyring, type CursorPosition, decodeCursor, encodeCursor, type ListingIndex } from './cursor';
 import { hourKey, meetingHourItem } from './items/day';
 import type { StoredItem } from './items/item';
 import {
@@ -54,7 +54,19 @@ function startWithin(position: CursorPosition, bounds: SortBounds): CursorPositi
 }
 
 export class DynamoMeetingStore implements MeetingStore {
-  constructor(private readonly table: Table) {}
+  private keyring: CursorKeyring | undefined;
+
+  /** `cursorSecrets`: the deployment's secrets that seal listing cursors (the first seals). */
+  constructor(
+    private readonly table: Table,
+    private readonly cursorSecrets: readonly string[] = [],
+  ) {}
+
+  /** Built when a listing first needs it: routes that never list need no cursor key. */
+  private get cursors(): CursorKeyring {
+    this.keyring ??= new CursorKeyring(this.cursorSecrets);
+    return this.keyring;
+  }
 
   /**
    * One transaction: the meeting, one hour item per participant (put only if that hour
@@ -210,7 +222,7 @@ export class DynamoMeetingStore implements MeetingStore {
       hasPrevious = request.offset > 0;
       entries = entries.slice(0, request.limit);
     } else {
-      const position = request.cursor ? decodeCursor(request.cursor, listing.index, range.filters) : undefined;
+      const position = request.cursor ? decodeCursor(request.cursor, listing.index, range.filters, this.cursors) : undefined;
       const start = position && startWithin(position, listing.bounds);
       if (start === 'empty') return { meetings: [], hasNext: false, hasPrevious: false };
       const forward = position?.direction !== 'before';
@@ -225,8 +237,8 @@ export class DynamoMeetingStore implements MeetingStore {
     const last = entries[entries.length - 1] as Record<string, string> | undefined;
     return {
       meetings: await this.readMeetings(entries.map((entry) => meetingIdOf(entry.pk))),
-      before: first ? encodeCursor({ direction: 'before', key: first, filters: range.filters }) : undefined,
-      after: last ? encodeCursor({ direction: 'after', key: last, filters: range.filters }) : undefined,
+      before: first ? encodeCursor({ direction: 'before', key: first, filters: range.filters }, this.cursors) : undefined,
+      after: last ? encodeCursor({ direction: 'after', key: last, filters: range.filters }, this.cursors) : undefined,
       hasNext: hasNext && entries.length > 0,
       hasPrevious: hasPrevious && entries.length > 0,
     };

@@ -1,5 +1,6 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,5 +236,23 @@ describe('stopping and starting', () => {
         .split('\n')
         .filter((line) => line.includes('Java')),
     ).toEqual([expect.stringContaining('apt-get install -y default-jre-headless')]);
+  });
+
+  it('suggests another PORT when its port is taken, and stops with its engine', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const child = runLocalMain({ PORT: String(port), BCRYPT_ROUNDS: '4' });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain(`Cannot serve on`);
+      expect(output).toContain(`choose another port, e.g. PORT=${port + 1} npm start.`);
+    } finally {
+      busy.close();
+    }
   });
 });

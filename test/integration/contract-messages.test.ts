@@ -30,6 +30,11 @@ interface Outcome {
 type Case = [message: string, provoke: () => Promise<Outcome>];
 
 const fieldError = (field: string, message: string) => ({ [field]: [message], err_message: [`${field}: ${message}`] });
+/** A choice field's error, with the values it takes beside the contract's message. */
+const choiceError = (field: string, message: string, choices: string[]) => ({
+  ...fieldError(field, message),
+  choices: { [field]: choices },
+});
 const ruleError = (message: string) => ({ err_message: [message] });
 const detail = (message: string) => ({ detail: message });
 const wwwAuthenticate = { 'www-authenticate': 'Token' };
@@ -698,7 +703,7 @@ const cases: Case[] = [
     async () => ({
       response: await call('GET', '/api/event/?status=postponed', { headers: (await someone()).auth }),
       status: 400,
-      body: fieldError('status', '"postponed" is not a valid choice.'),
+      body: choiceError('status', '"postponed" is not a valid choice.', ['active', 'cancelled']),
     }),
   ],
 
@@ -751,7 +756,7 @@ const cases: Case[] = [
       return {
         response: await patch(me, id, { status: 'postponed' }),
         status: 400,
-        body: fieldError('status', '"postponed" is not a valid choice.'),
+        body: choiceError('status', '"postponed" is not a valid choice.', ['active', 'cancelled']),
       };
     },
   ],
@@ -776,6 +781,7 @@ const cases: Case[] = [
             'participants: This field is required.',
             'status: This field is required.',
           ],
+          choices: { status: ['active', 'cancelled'] },
         },
       };
     },
@@ -810,7 +816,7 @@ const cases: Case[] = [
       return {
         response: await respond(guest, id, { response: 'tentative' }),
         status: 400,
-        body: fieldError('response', '"tentative" is not a valid choice.'),
+        body: choiceError('response', '"tentative" is not a valid choice.', ['accepted', 'declined']),
       };
     },
   ],

@@ -183,7 +183,10 @@ describe('a guest answers', () => {
   ])('refuses %s with a field error', async (_, body, message) => {
     const id = await booked(organiser, at(freshDate(), 10), [guest]);
     const response = await call('POST', `/api/event/${id}/respond/`, { headers: guest.auth, body });
-    expect(outcome(response)).toEqual({ status: 400, body: { response: [message], err_message: [`response: ${message}`] } });
+    expect(outcome(response)).toEqual({
+      status: 400,
+      body: { response: [message], err_message: [`response: ${message}`], choices: { response: ['accepted', 'declined'] } },
+    });
     expect(await versionOf(id)).toBe(1);
   });
 

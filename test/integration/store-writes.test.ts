@@ -4,6 +4,9 @@ import { services } from '../../functions/services';
 import { call, freshDate, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
 
+// Rounds of concurrent transactions: room for a busy machine.
+jest.setTimeout(30_000);
+
 /** A meeting of one user, written straight through the store. */
 async function storedMeeting(prefix: string): Promise<Meeting> {
   const organiser = (await signedInUser(prefix)).user;

@@ -34,3 +34,5 @@ process.env.WEBHOOK_ALLOW_LOOPBACK ??= '1';
 process.env.WEBHOOK_RETRY_SCALE ??= '0.001';
 // Webhook secrets are sealed under a key of this run (KMS in AWS).
 process.env.WEBHOOK_SECRET_KEY ??= randomBytes(32).toString('base64');
+// Listing cursors are sealed under a key of this run (the stack's secret in AWS).
+process.env.CURSOR_KEYS ??= randomBytes(32).toString('base64url');

@@ -24,6 +24,7 @@ describe('the configuration schema', () => {
       corsOrigins: [],
       dynamoDbMetrics: false,
       dynamoDbMaxInFlight: 64,
+      cursorKeys: [],
       webhooks: { policy: { allowHttp: false, allowLoopback: false }, retryScale: 1, secretKeyId: '', secretKey: undefined },
     });
   });
@@ -50,6 +51,7 @@ describe('the configuration schema', () => {
       WEBHOOK_RETRY_SCALE: '0.001',
       WEBHOOK_SECRET_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/k',
       WEBHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      CURSOR_KEYS: ' new-secret , old-secret,',
     });
     expect(config).toEqual({
       tableName: 't',
@@ -63,6 +65,7 @@ describe('the configuration schema', () => {
       corsOrigins: ['https://a.example', 'https://b.example'],
       dynamoDbMetrics: true,
       dynamoDbMaxInFlight: 10,
+      cursorKeys: ['new-secret', 'old-secret'],
       webhooks: {
         policy: { allowHttp: true, allowLoopback: true },
         retryScale: 0.001,
