@@ -33,6 +33,7 @@ export class Api {
       status: response.status,
       text,
       calls: figure('x-dynamodb-calls'),
+      depth: figure('x-dynamodb-depth'),
       readUnits: figure('x-dynamodb-read-units'),
       writeUnits: figure('x-dynamodb-write-units'),
     };
@@ -75,7 +76,7 @@ export interface Lanes {
 export function httpOperation(api: Api, lanes: Lanes, name: string, firstDay: number): Operation {
   const ok = (answer: Awaited<ReturnType<Api['send']>>, expected: number) => {
     if (answer.status !== expected) throw new Error(`${name}: ${answer.status} ${answer.text.slice(0, 200)}`);
-    return { ok: true, calls: answer.calls, readUnits: answer.readUnits, writeUnits: answer.writeUnits };
+    return { ok: true, calls: answer.calls, depth: answer.depth, readUnits: answer.readUnits, writeUnits: answer.writeUnits };
   };
   switch (name) {
     case 'booking':

@@ -6,6 +6,8 @@ export interface Sample {
   latencyMs: number;
   ok: boolean;
   calls?: number;
+  /** DynamoDB steps waited for one after another. */
+  depth?: number;
   readUnits?: number;
   writeUnits?: number;
 }
@@ -21,6 +23,7 @@ export interface LoadResult {
   p99: number;
   /** Means per successful request, when the operation reports DynamoDB figures. */
   calls?: number;
+  depth?: number;
   readUnits?: number;
   writeUnits?: number;
   firstError?: string;
@@ -55,7 +58,7 @@ export async function runLoad(operation: Operation, concurrency: number, seconds
   const elapsed = (performance.now() - started) / 1000;
   const good = samples.filter((sample) => sample.ok);
   const latencies = good.map((sample) => sample.latencyMs).sort((a, b) => a - b);
-  const pick = (key: 'calls' | 'readUnits' | 'writeUnits') =>
+  const pick = (key: 'calls' | 'depth' | 'readUnits' | 'writeUnits') =>
     mean(good.filter((sample) => sample[key] !== undefined).map((sample) => sample[key] as number));
   return {
     requests: samples.length,
@@ -67,6 +70,7 @@ export async function runLoad(operation: Operation, concurrency: number, seconds
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     calls: pick('calls'),
+    depth: pick('depth'),
     readUnits: pick('readUnits'),
     writeUnits: pick('writeUnits'),
     firstError,

@@ -51,6 +51,7 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
       'floor p99 ms',
       'vs floor (req/s, p99)',
       'DynamoDB calls',
+      'sequential',
       'RRU',
       'WRU',
       '$ per million',
@@ -67,6 +68,7 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
       number(floor?.p99, 1),
       floor ? `${(http.perSecond / floor.perSecond).toFixed(2)}x, ${(http.p99 / floor.p99).toFixed(2)}x` : 'n/a',
       number(http.calls, 1),
+      number(http.depth, 1),
       number(http.readUnits, 1),
       number(http.writeUnits, 1),
       costPerMillion === undefined ? 'n/a' : `$${costPerMillion.toFixed(2)}`,
@@ -123,7 +125,7 @@ function renderCommonTime(run: CommonTimeRun): string[] {
 
 function renderScaling(scalingResults: NonNullable<Results['scaling']>): string[] {
   const scaling = table(
-    ['table', 'user', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'DynamoDB calls', 'RRU'],
+    ['table', 'user', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'DynamoDB calls', 'sequential', 'RRU'],
     scalingResults.map(({ table: size, user, operation, result }) => [
       size,
       user,
@@ -133,6 +135,7 @@ function renderScaling(scalingResults: NonNullable<Results['scaling']>): string[
       number(result.p99, 1),
       String(result.errors),
       number(result.calls, 1),
+      number(result.depth, 1),
       number(result.readUnits, 1),
     ]),
   );

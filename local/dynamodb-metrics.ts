@@ -1,7 +1,7 @@
 /**
  * DynamoDB cost accounting for one request, for the benchmark: attached by the local
- * server to the service's client only when DYNAMODB_METRICS=1 (never part of a Lambda bundle). Each call adds its round trip and request units to the request's
- * AsyncLocalStorage record. Read units are DynamoDB's own ConsumedCapacity (TOTAL).
+ * server to the service's client only when DYNAMODB_METRICS=1 (never part of a Lambda bundle). Each call adds its round trip, its sequential step (one more than the calls that had
+ * answered when it started) and request units to the request's AsyncLocalStorage record. Read units are DynamoDB's own ConsumedCapacity (TOTAL).
  * Write units are computed under AWS's on-demand rules from the items written, because
  * DynamoDB Local does not bill transactions as AWS does: one unit per started KB of a
  * written item, two in a transaction; a delete, update or condition check counts as one
@@ -12,8 +12,16 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export interface CallMetrics {
   calls: number;
+  /**
+   * Sequential steps: the longest chain of calls each started after the one before it had
+   * answered. A call's step is one more than the highest step among the calls that had
+   * answered when it started, so calls issued together (`Promise.all`) share a step.
+   */
+  depth: number;
   readUnits: number;
   writeUnits: number;
+  /** The highest step among the calls that have answered so far (for `depth`). */
+  answeredStep?: number;
 }
 
 export const requestMetrics = new AsyncLocalStorage<CallMetrics>();
@@ -62,14 +70,20 @@ export function recordCallMetrics(client: DynamoDBClient): void {
       if (!record) return next(args);
       const command = context.commandName ?? '';
       record.calls += 1;
-      if (!readCommands.has(command)) {
-        record.writeUnits += writeUnits(command, args.input as WriteInput);
-        return next(args);
+      const step = (record.answeredStep ?? 0) + 1;
+      record.depth = Math.max(record.depth, step);
+      try {
+        if (!readCommands.has(command)) {
+          record.writeUnits += writeUnits(command, args.input as WriteInput);
+          return await next(args);
+        }
+        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        record.readUnits += units((result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity);
+        return result;
+      } finally {
+        record.answeredStep = Math.max(record.answeredStep ?? 0, step);
       }
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      record.readUnits += units((result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity);
-      return result;
     },
     { step: 'initialize', name: 'benchCallMetrics' },
   );

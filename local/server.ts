@@ -105,13 +105,14 @@ export function createApiServer(): Server {
         `localhost:${request.socket.localPort}`,
       );
       const handler = await loadHandler(target.module);
-      const metrics: CallMetrics = { calls: 0, readUnits: 0, writeUnits: 0 };
+      const metrics: CallMetrics = { calls: 0, depth: 0, readUnits: 0, writeUnits: 0 };
       const invoke = () => handler(event, localContext(target.name));
       if (measured) instrument();
       const result = fromHandlerResult(await (measured ? requestMetrics.run(metrics, invoke) : invoke()));
       if (measured) {
         // What this request cost in DynamoDB, for the benchmark.
         result.headers['x-dynamodb-calls'] = String(metrics.calls);
+        result.headers['x-dynamodb-depth'] = String(metrics.depth);
         result.headers['x-dynamodb-read-units'] = String(metrics.readUnits);
         result.headers['x-dynamodb-write-units'] = String(metrics.writeUnits);
       }
