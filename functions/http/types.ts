@@ -7,6 +7,11 @@ export interface ApiEvent extends APIGatewayProxyEventV2 {
   jsonBody?: Record<string, unknown>;
   /** The authenticated caller, set by the auth middleware. */
   principal?: Principal;
+  /**
+   * Set instead of awaited for a read by a caller the function has recognised before:
+   * the check of the credentials, still running, whose answer decides (see `auth.ts`).
+   */
+  authenticated?: Promise<Principal>;
 }
 
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };

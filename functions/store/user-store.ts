@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import LRUMap from 'mnemonist/lru-map.js';
 import { takenMessages, ValidationFailed } from '../domain/errors';
 import type { UserStore } from '../domain/ports';
 import type { PublicUser, UserRecord } from '../domain/users';
@@ -9,7 +10,17 @@ import { toSkeletonGuardItem, toUsernameGuardItem, userRecordOf, usernameGuardKe
 import { publicUserOf } from './items/user';
 import type { Table } from './table';
 
+/** How many users by email a store remembers (the least recently used are forgotten first). */
+export const KNOWN_EMAILS = 5_000;
+
 export class DynamoUserStore implements UserStore {
+  /**
+   * Users found by email. An email names one user for good (no route changes or frees
+   * one), so a user found once needs no read again; an email that named no one is read
+   * again next time, as its owner may have signed up since.
+   */
+  private readonly byEmail = new LRUMap<string, PublicUser>(KNOWN_EMAILS);
+
   constructor(private readonly table: Table) {}
 
   /** One transaction: the profile and the three guards, each only if absent. */
@@ -45,10 +56,21 @@ export class DynamoUserStore implements UserStore {
     return item ? userRecordOf(item) : undefined;
   }
 
-  /** One consistent BatchGetItem of the email guards. */
+  /** The users remembered, and one consistent BatchGetItem of the others' email guards. */
   async findByEmails(emails: readonly string[]): Promise<Map<string, PublicUser>> {
-    const unique = [...new Set(emails.map((email) => email.toLowerCase()))];
-    const items = await this.table.batchGet(unique.map(emailGuardKey));
-    return new Map(items.map((item) => [String(item.email), publicUserOf(item)]));
+    const found = new Map<string, PublicUser>();
+    const unknown: string[] = [];
+    for (const email of new Set(emails.map((email) => email.toLowerCase()))) {
+      const user = this.byEmail.get(email);
+      if (user) found.set(email, user);
+      else unknown.push(email);
+    }
+    if (unknown.length === 0) return found;
+    for (const item of await this.table.batchGet(unknown.map(emailGuardKey))) {
+      const user = publicUserOf(item);
+      this.byEmail.set(user.email.toLowerCase(), user);
+      found.set(user.email.toLowerCase(), user);
+    }
+    return found;
   }
 }
