@@ -19,19 +19,29 @@ export async function spendInvitations(
   callerId: string,
   wanted: { meetings: number; guests: number },
 ): Promise<void> {
+  const budgets = invitationBudgets(deps.limits, callerId, wanted);
+  if (budgets.length === 0) return;
+  const retryAfter = await deps.limiter.spend(budgets, deps.now);
+  if (retryAfter !== undefined) throw new Throttled(retryAfter);
+}
+
+/** The caller's budgets that `meetings` new meetings and `guests` added guests cost (none for nothing). */
+export function invitationBudgets(
+  limits: InvitationLimits,
+  callerId: string,
+  wanted: { meetings: number; guests: number },
+): AttemptBudget[] {
   const budgets: AttemptBudget[] = [];
   if (wanted.meetings > 0) {
     budgets.push({
       key: `meetings-by:${callerId}`,
-      limit: deps.limits.meetingsPerHour,
+      limit: limits.meetingsPerHour,
       windowSeconds: HOUR_SECONDS,
       cost: wanted.meetings,
     });
   }
   if (wanted.guests > 0) {
-    budgets.push({ key: `guests-by:${callerId}`, limit: deps.limits.guestsPerHour, windowSeconds: HOUR_SECONDS, cost: wanted.guests });
+    budgets.push({ key: `guests-by:${callerId}`, limit: limits.guestsPerHour, windowSeconds: HOUR_SECONDS, cost: wanted.guests });
   }
-  if (budgets.length === 0) return;
-  const retryAfter = await deps.limiter.spend(budgets, deps.now);
-  if (retryAfter !== undefined) throw new Throttled(retryAfter);
+  return budgets;
 }

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { ulid } from 'ulid';
 import { BusinessRuleViolation, ValidationFailed, ruleMessages, unknownEmail } from './errors';
 import type { Meeting } from './model';
-import { type InvitationLimits, spendInvitations } from './invitations';
+import { type InvitationLimits, invitationBudgets } from './invitations';
 import type { AttemptLimiter, MeetingStore, UserStore } from './ports';
 import { responseOf, responsesOf } from './responses';
 import { formatSlot, formatTimestamp, hasBegun, parseTimeSlot, type Slot, today } from './time';
@@ -108,21 +108,22 @@ export interface MeetingDeps {
 /**
  * Books a meeting organised by the caller (who has accepted it; every guest needs action).
  * 1. Validate title, description, participants and the time slot (whole hour, future).
- * 2. Resolve the participants' emails in one batched read; the organiser is always one.
- *    Spend the caller's budget of meetings and invited guests for the hour (429 past it).
- * 3. Write the meeting and take every participant's hour in ONE transaction: it fails,
- *    writing nothing, if anyone has blocked the hour or holds another meeting in it,
- *    unless that meeting is this request's own, written by an attempt whose answer was
- *    lost: then that meeting is the answer.
+ * 2. Resolve the participants' emails in one batched read (users found before are
+ *    remembered); the organiser is always one.
+ * 3. Write the meeting, take every participant's hour and spend the caller's budget of
+ *    meetings and invited guests for the hour in ONE transaction: it fails, writing
+ *    nothing, past the budget (429) or if anyone has blocked the hour or holds another
+ *    meeting in it, unless that meeting is this request's own, written by an attempt
+ *    whose answer was lost: then that meeting is the answer.
  */
 export async function bookMeeting(body: unknown, deps: MeetingDeps): Promise<Meeting> {
   const input = parseFields(newMeetingSchema, body);
   const slot = readTimeSlot(input.time_slot, deps.zone, deps.now);
   requireFuture(slot, deps.zone, deps.now);
   const participants = await resolveParticipants(deps.caller, input.participants, deps.users);
-  if (deps.invitations) {
-    await spendInvitations({ ...deps.invitations, now: deps.now }, deps.caller.id, { meetings: 1, guests: participants.length - 1 });
-  }
+  const budgets = deps.invitations
+    ? invitationBudgets(deps.invitations.limits, deps.caller.id, { meetings: 1, guests: participants.length - 1 })
+    : [];
   const stamp = deps.now.toISOString();
   const meeting: Meeting = {
     id: ulid(deps.now.getTime()),
@@ -138,7 +139,7 @@ export async function bookMeeting(body: unknown, deps: MeetingDeps): Promise<Mee
     ...(deps.requestKey !== undefined && { requestKey: deps.requestKey }),
   };
   meeting.responses = responsesOf(meeting);
-  return deps.meetings.create(meeting);
+  return deps.meetings.create(meeting, { budgets, now: deps.now });
 }
 
 /** A meeting as the API shows it; `responses` is every participant's answer, by email, in participant order. */

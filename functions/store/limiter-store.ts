@@ -4,6 +4,9 @@ import { failedConditions } from './cancellation';
 import { attemptsKey, attemptUpdate, windowOf } from './items/attempts';
 import type { Table } from './table';
 
+/** Seconds until the window `now` falls in ends: when a spent budget has room again. */
+export const secondsLeft = (budget: AttemptBudget, now: Date) => Math.max(1, windowOf(budget, now).end - Math.floor(now.getTime() / 1000));
+
 /**
  * Attempt budgets as counters, one item per budget and window, spent with a conditional
  * ADD: concurrent attempts can never spend more than the limit.
@@ -12,7 +15,7 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
   constructor(private readonly table: Table) {}
 
   async spend(budgets: readonly AttemptBudget[], now: Date): Promise<number | undefined> {
-    const retryAfter = (budget: AttemptBudget) => Math.max(1, windowOf(budget, now).end - Math.floor(now.getTime() / 1000));
+    const retryAfter = (budget: AttemptBudget) => secondsLeft(budget, now);
     const [only] = budgets;
     if (!only) return undefined;
     if (budgets.length === 1) {

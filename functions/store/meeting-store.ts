@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrentModification, SlotConflict, SlotUnavailable, tooManyChanges } from '../domain/errors';
+import { ConcurrentModification, SlotConflict, SlotUnavailable, Throttled, tooManyChanges } from '../domain/errors';
 import type { Meeting } from '../domain/model';
-import type { MeetingPage, MeetingRange, MeetingStore, PageRequest } from '../domain/ports';
+import type { AttemptBudget, MeetingPage, MeetingRange, MeetingStore, PageRequest } from '../domain/ports';
 import { hourHolders } from '../domain/responses';
 import { formatSlot } from '../domain/time';
 import type { PublicUser } from '../domain/users';
 import { failedConditions } from './cancellation';
 import { CursorKeyring, type CursorPosition, decodeCursor, encodeCursor, type ListingIndex } from './cursor';
+import { attemptUpdate } from './items/attempts';
 import { hourKey, meetingHourItem } from './items/day';
 import type { StoredItem } from './items/item';
 import {
@@ -19,6 +20,7 @@ import {
   toMeetingItem,
   toMembershipItem,
 } from './items/meeting';
+import { DynamoAttemptLimiter, secondsLeft } from './limiter-store';
 import { type Table, type TableQuery, TRANSACTION_MAX_ITEMS } from './table';
 import { tableDefinition } from './table-definition';
 
@@ -55,12 +57,16 @@ function startWithin(position: CursorPosition, bounds: SortBounds): CursorPositi
 
 export class DynamoMeetingStore implements MeetingStore {
   private keyring: CursorKeyring | undefined;
+  /** Budgets too many to spend inside a booking's transaction are spent before it. */
+  private readonly limiter: DynamoAttemptLimiter;
 
   /** `cursorSecrets`: the deployment's secrets that seal listing cursors (the first seals). */
   constructor(
     private readonly table: Table,
     private readonly cursorSecrets: readonly string[] = [],
-  ) {}
+  ) {
+    this.limiter = new DynamoAttemptLimiter(table);
+  }
 
   /** Built when a listing first needs it: routes that never list need no cursor key. */
   private get cursors(): CursorKeyring {
@@ -70,28 +76,47 @@ export class DynamoMeetingStore implements MeetingStore {
 
   /**
    * One transaction: the meeting, one hour item per participant (put only if that hour
-   * is free: `attribute_not_exists`), and one membership per guest. DynamoDB then
-   * guarantees that no two meetings ever take one person's hour.
+   * is free: `attribute_not_exists`), one membership per guest, and the budgets spent
+   * (each `ADD` only while under its limit). DynamoDB then guarantees that no two
+   * meetings ever take one person's hour. A booking of so many people that the budgets
+   * do not fit beside it spends them first, in a transaction of their own.
    */
-  async create(meeting: Meeting): Promise<Meeting> {
+  async create(meeting: Meeting, spend?: { budgets: readonly AttemptBudget[]; now: Date }): Promise<Meeting> {
     const TableName = this.table.name;
     const hours = holders(meeting).map((participant) => this.takeHour(meeting, participant));
+    const written = [
+      { Put: { TableName, Item: toMeetingItem(meeting, randomUUID()), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...hours,
+      ...guestsOf(meeting).map((guest) => ({ Put: { TableName, Item: toMembershipItem(meeting, guest) } })),
+    ];
+    let budgets = spend?.budgets ?? [];
+    if (spend && written.length + budgets.length > TRANSACTION_MAX_ITEMS) {
+      const retryAfter = await this.limiter.spend(budgets, spend.now);
+      if (retryAfter !== undefined) throw new Throttled(retryAfter);
+      budgets = [];
+    }
+    const spent = spend ? budgets.map((budget) => ({ Update: attemptUpdate(TableName, budget, spend.now, 'spend') })) : [];
     try {
-      await this.table.transact([
-        { Put: { TableName, Item: toMeetingItem(meeting, randomUUID()), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...hours,
-        ...guestsOf(meeting).map((guest) => ({ Put: { TableName, Item: toMembershipItem(meeting, guest) } })),
-      ]);
+      await this.table.transact([...written, ...spent]);
       return meeting;
     } catch (error) {
       const failures = failedConditions(error);
       // A retry of a write that had been applied (its answer lost to a timeout) finds
       // its own meeting and hours: that is success, not a conflict.
-      if (failures && failures.every((failure) => failure.index === 0 || failure.existing?.meetingId === meeting.id)) return meeting;
+      const onMeeting = failures?.filter((failure) => failure.index < written.length) ?? [];
+      if (
+        onMeeting.some((failure) => failure.index === 0) &&
+        onMeeting.every((failure) => failure.index === 0 || failure.existing?.meetingId === meeting.id)
+      ) {
+        return meeting;
+      }
       // A client's retry of a request whose first attempt landed after its answer was
       // lost (a deadline passed) finds the organiser's hour held by that attempt's meeting.
       const landed = await this.landedEarlier(meeting, failures?.find((failure) => failure.index === 1)?.existing?.meetingId);
       if (landed) return landed;
+      // Past a budget, nothing else matters (as when budgets were spent first).
+      const exhausted = (failures ?? []).flatMap((failure) => budgets[failure.index - written.length] ?? []);
+      if (spend && exhausted.length > 0) throw new Throttled(Math.max(...exhausted.map((budget) => secondsLeft(budget, spend.now))));
       // Hour items follow the meeting item, in participant order: the first failure
       // names the first participant who is not free.
       const first = failures?.find((failure) => failure.index >= 1 && failure.index <= hours.length);

@@ -50,4 +50,37 @@ describe('the budget for creating meetings and inviting guests', () => {
     expect((await book(spammer, [], 12)).status).toBe(429);
     expect((await book(other, [], 12)).status).toBe(201);
   });
+
+  it('never lets concurrent bookings spend more than the budget: 6 at once, 3 booked, 3 refused', async () => {
+    const me = await signedInUser('racer');
+    const date = freshDate();
+    const answers = await Promise.all([9, 10, 11, 12, 13, 14].map((hour) => book(me, [], hour, date)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
+    const listed = await call('GET', `/api/event/?from=${date}&to=${date}`, { headers: me.auth });
+    expect(listed.body.count).toBe(3);
+  });
+
+  it('spends nothing on a booking refused for a taken hour', async () => {
+    const [me, busy] = await Promise.all([signedInUser('unlucky'), signedInUser('busy')]);
+    const date = freshDate();
+    expect((await book(busy, [], 9, date)).status).toBe(201);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const refused = await book(me, [busy], 9, date);
+      expect(refused.body).toEqual({ err_message: [`Time slot is conflicting with another event for user : ${busy.user.email}`] });
+    }
+    for (const hour of [10, 11, 12]) expect((await book(me, [], hour, date)).status).toBe(201);
+    expect((await book(me, [], 13, date)).status).toBe(429);
+  });
+
+  it('holds a booking of the most people, whose budgets do not fit in its transaction, to the budget too', async () => {
+    const people = await Promise.all(Array.from({ length: 50 }, (_, index) => signedInUser(`crowd${index}`)));
+    const [me, ...guests] = people;
+    const date = freshDate();
+    const refused = await book(me!, guests, 9, date);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3599');
+    const day = await call('GET', `/api/user/get_available_slots/?date=${date}&user=${guests[48]!.user.email}`, { headers: me!.auth });
+    expect(day.body.response.available_time_slots).toContain(9);
+    expect((await book(me!, guests.slice(0, 4), 9, date)).status).toBe(201);
+  });
 });

@@ -87,8 +87,11 @@ export const person = (name: string): UserRecord => ({
 export class MemoryMeetings implements MeetingStore {
   readonly meetings = new Map<string, Meeting>();
   readonly replaced: [Meeting, Meeting][] = [];
-  async create(meeting: Meeting) {
+  /** The budgets each create was asked to spend with its meeting. */
+  readonly spent: (readonly AttemptBudget[])[] = [];
+  async create(meeting: Meeting, spend?: { budgets: readonly AttemptBudget[]; now: Date }) {
     this.meetings.set(meeting.id, meeting);
+    this.spent.push(spend?.budgets ?? []);
     return meeting;
   }
   /** Every id get was asked for. */

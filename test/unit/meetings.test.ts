@@ -2,7 +2,7 @@ import { BusinessRuleViolation, NotFound, PermissionDenied, ValidationFailed } f
 import { changeMeeting } from '../../functions/domain/meeting-changes';
 import { bookMeeting } from '../../functions/domain/meetings';
 import { expectRejection } from './expect-error';
-import { MemoryMeetings, MemoryUsers, person } from './fakes';
+import { MemoryMeetings, MemoryUsers, person, RecordingLimiter } from './fakes';
 
 const now = new Date('2030-06-01T12:30:00Z');
 const zone = 'UTC';
@@ -43,6 +43,23 @@ describe('booking', () => {
       BusinessRuleViolation,
       'Event can not be booked for past datetime : 2030-06-01 12:00:00',
     );
+  });
+
+  it('hands the store the budgets the meeting and its guests cost, to spend with it', async () => {
+    const { users, meetings, org } = await world();
+    const limits = { meetingsPerHour: 20, guestsPerHour: 200 };
+    await bookMeeting(
+      {
+        title: 'Budgeted',
+        time_slot: '2030-06-02 11:00:00',
+        participants: ['guest@example.com', 'other@example.com', 'GUEST@example.com'],
+      },
+      { meetings, users, caller: org, zone, now, invitations: { limiter: new RecordingLimiter(), limits } },
+    );
+    expect(meetings.spent.at(-1)).toEqual([
+      { key: `meetings-by:${org.id}`, limit: 20, windowSeconds: 3600, cost: 1 },
+      { key: `guests-by:${org.id}`, limit: 200, windowSeconds: 3600, cost: 2 },
+    ]);
   });
 
   it('names the first unknown email in the order given', async () => {
