@@ -11,6 +11,7 @@
  * keeping the others.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -125,16 +126,22 @@ async function main(): Promise<void> {
   if (!baseUrl) {
     const eventsFile = join(mkdtempSync(join(tmpdir(), 'calendar-bench-')), 'events.jsonl');
     progress('starting the local runtime');
+    // What the floor, calling the stores from this process, must share with the server.
+    const shared = {
+      // Each lane books thousands of meetings an hour: the invitation budget would refuse them.
+      MEETINGS_PER_HOUR: '1000000',
+      GUEST_INVITES_PER_HOUR: '1000000',
+      CURSOR_KEYS: randomBytes(32).toString('base64url'),
+    };
+    Object.assign(process.env, shared);
     // The benchmark signs up and logs in far more than the brute-force guard allows one address.
     const server = await startLocalServer({
+      ...shared,
       DYNAMODB_METRICS: '1',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       LOGIN_ATTEMPTS_PER_IP: '1000000',
       LOGIN_ATTEMPTS_PER_USERNAME: '1000000',
       SIGNUPS_PER_IP: '1000000',
-      // Each lane books thousands of meetings an hour: the invitation budget would refuse them.
-      MEETINGS_PER_HOUR: '1000000',
-      GUEST_INVITES_PER_HOUR: '1000000',
       // In Lambda a process serves one request at a time: a group's reads (at most 25 at once) stay under
       // its bound on DynamoDB calls in flight (64). Here all lanes share one process: 16 groups of 50 would
       // be shed with 503s that Lambda would never give.

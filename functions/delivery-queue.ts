@@ -8,7 +8,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readSetting } from './config';
 import type { DeliveryQueue } from './domain/webhooks';
-import { tracer } from './http/observability';
 import { SqsDeliveryQueue } from './integrations/sqs-delivery-queue';
 
 let provided: DeliveryQueue | undefined;
@@ -23,7 +22,7 @@ export function provideDeliveryQueue(queue: DeliveryQueue): void {
 export function sqsDeliveryQueue(): SqsDeliveryQueue | undefined {
   if (!sqs) {
     const queueUrl = readSetting('webhookQueueUrl', process.env);
-    if (queueUrl) sqs = new SqsDeliveryQueue(tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 3 })), queueUrl);
+    if (queueUrl) sqs = new SqsDeliveryQueue(new SQSClient({ maxAttempts: 3 }), queueUrl);
   }
   return sqs;
 }

@@ -6,7 +6,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { config } from './config';
 import type { SecretBox } from './domain/webhooks';
-import { tracer } from './http/observability';
 import { kmsSecretBox, localSecretBox } from './store/secret-box';
 
 let cached: SecretBox | undefined;
@@ -14,7 +13,7 @@ let cached: SecretBox | undefined;
 export function secretBox(): SecretBox {
   if (!cached) {
     const { secretKeyId, secretKey } = config().webhooks;
-    if (secretKeyId) cached = kmsSecretBox(tracer.captureAWSv3Client(new KMSClient({ maxAttempts: 3 })), secretKeyId);
+    if (secretKeyId) cached = kmsSecretBox(new KMSClient({ maxAttempts: 3 }), secretKeyId);
     else if (secretKey) cached = localSecretBox(secretKey);
     else throw new Error('No key for webhook secrets: set WEBHOOK_SECRET_KEY_ID (a KMS key) or WEBHOOK_SECRET_KEY');
   }

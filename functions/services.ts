@@ -9,7 +9,7 @@ import { config, type Config } from './config';
 import type { Stores } from './domain/ports';
 import type { AuthenticationPorts } from './http/auth';
 import { logger } from './http/logger';
-import { businessMetric, tracer } from './http/observability';
+import { businessMetric } from './http/observability';
 import { createStores } from './store';
 import { createClients } from './store/client';
 
@@ -32,7 +32,6 @@ export function services(): Services {
       maxInFlight: settings.dynamoDbMaxInFlight,
       onDeadline: (operation, elapsedMs) => logger.warn('storage call ended by the request deadline', { operation, elapsedMs }),
     });
-    tracer.captureAWSv3Client(clients.base);
     const stores = createStores(
       clients.document,
       settings.tableName,

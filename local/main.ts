@@ -34,8 +34,7 @@ async function main(): Promise<void> {
   process.env.AWS_REGION ||= 'us-east-1';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ||= 'WARN';
-  // Outside Lambda, no X-Ray daemon and no CloudWatch: tracing and metrics stay quiet.
-  process.env.POWERTOOLS_TRACE_ENABLED ||= 'false';
+  // Outside Lambda, no CloudWatch: metrics stay quiet.
   process.env.POWERTOOLS_METRICS_DISABLED ||= 'true';
   // A developer points webhooks at receivers on this machine, over plain http.
   process.env.WEBHOOK_ALLOW_HTTP ||= '1';

@@ -1,9 +1,11 @@
 /**
  * One structured log line per request (Powertools Logger, JSON): request id, route,
- * method, path, user id, status and latency. Never bodies, headers, cookies, tokens,
+ * method, path, user id, status, latency, and the DynamoDB calls the request made with
+ * the milliseconds they took (summed; calls made side by side overlap). Never bodies, headers, cookies, tokens,
  * query strings or calendar feed secrets, which can carry secrets and personal data.
  */
 import type { MiddlewareObj, Request } from '@middy/core';
+import { storageTally } from '../domain/deadline';
 import { logger } from './logger';
 import type { ApiEvent, ApiResult } from './types';
 
@@ -28,6 +30,8 @@ export function logAccess(request: Request<ApiEvent, ApiResult>): void {
     userId: request.event.principal?.user.id,
     status,
     latencyMs: Math.round(performance.now() - started),
+    dynamoDbCalls: storageTally()?.calls,
+    dynamoDbMs: storageTally()?.ms,
   };
   if (status >= 500) logger.error('request', entry);
   else logger.info('request', entry);

@@ -1,12 +1,11 @@
 /**
- * The middleware chain every route shares, built in one place: tracing, metrics, the
- * access log and error mapping first (so they see every failure), then authentication
+ * The middleware chain every route shares, built in one place: metrics, the access log
+ * and error mapping first (so they see every failure), then authentication
  * unless the route is public, then the JSON body when the route takes one, idempotency
  * when asked for, and the route's handler last. The chain is handed what it needs (the
  * credential store, the idempotency middleware); it never builds a store itself.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../domain/auth';
 import { withDeadline } from '../domain/deadline';
@@ -14,7 +13,7 @@ import { accessLog } from './access-log';
 import { authentication, type AuthenticationPorts } from './auth';
 import { errorMapper } from './errors';
 import { jsonBody } from './json-body';
-import { publishMetrics, tracer } from './observability';
+import { publishMetrics } from './observability';
 import type { ApiEvent, ApiResult } from './types';
 
 export interface RouteOptions {
@@ -43,11 +42,7 @@ export function chain(
   authenticate: MiddlewareObj<ApiEvent, ApiResult> | undefined,
   run: (event: ApiEvent, context: Context) => Promise<ApiResult>,
 ) {
-  const handler = middy<ApiEvent, ApiResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(publishMetrics())
-    .use(accessLog())
-    .use(errorMapper());
+  const handler = middy<ApiEvent, ApiResult>().use(publishMetrics()).use(accessLog()).use(errorMapper());
   if (authenticate) handler.use(authenticate);
   if (options.body) handler.use(jsonBody());
   if (options.idempotent) handler.use(options.idempotent);

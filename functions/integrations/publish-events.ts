@@ -5,13 +5,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readSetting } from '../config';
 import { logger } from '../http/logger';
-import { tracer } from '../http/observability';
 import { eventBridgeTransport } from './eventbridge-transport';
 import { streamPublisher } from './stream-publisher';
 
 const eventBusName = readSetting('eventBusName', process.env);
 if (!eventBusName) throw new Error('Missing required environment variable EVENT_BUS_NAME');
-const client = tracer.captureAWSv3Client(new EventBridgeClient({ maxAttempts: 3 }));
+const client = new EventBridgeClient({ maxAttempts: 3 });
 
 export const handler = streamPublisher(eventBridgeTransport(client, eventBusName), {
   onRefused: (event, error, attempt) =>

@@ -9,7 +9,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { remainingMs } from '../domain/deadline';
+import { countStorageCall, remainingMs } from '../domain/deadline';
 import { DeadlineExceeded, Overloaded } from '../domain/errors';
 
 export interface ClientOptions {
@@ -51,11 +51,14 @@ function guardCalls(client: DynamoDBClient, maxInFlight: number, onDeadline: Cli
       if (left !== undefined && left <= 0) throw new DeadlineExceeded(operation, 0);
       if (inFlight >= maxInFlight) throw new Overloaded();
       inFlight += 1;
+      const started = Date.now();
       // The bound counts calls until the engine answers them, even those a deadline gave up on.
       // (A middleware below may throw before it returns a promise: that too ends the call.)
-      const call = (async () => next(args))().finally(() => (inFlight -= 1));
+      const call = (async () => next(args))().finally(() => {
+        inFlight -= 1;
+        countStorageCall(Date.now() - started);
+      });
       if (left === undefined) return call;
-      const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {

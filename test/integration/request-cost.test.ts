@@ -4,6 +4,7 @@
  * waited for one after another (calls issued together share a step).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { storageTally, withDeadline } from '../../functions/domain/deadline';
 import { type CallMetrics, recordCallMetrics, requestMetrics } from '../../local/dynamodb-metrics';
 import { services } from '../../functions/services';
 import { call, type LoggedIn, signedInUser } from '../support/api';
@@ -20,6 +21,16 @@ async function measured(run: () => Promise<unknown>): Promise<CallMetrics> {
 const read = (pk: string) => documentClient.send(new GetCommand({ TableName: config.tableName, Key: { pk, sk: 'nothing' } }));
 
 describe('the cost of a request', () => {
+  it("tallies a request's calls and the time they took, for its access log", async () => {
+    const tally = await withDeadline(Date.now() + 5_000, async () => {
+      await read('a');
+      await Promise.all([read('b'), read('c')]);
+      return storageTally();
+    });
+    expect(tally).toEqual({ calls: 3, ms: expect.any(Number) });
+    expect(storageTally()).toBeUndefined();
+  });
+
   it('counts calls made one after another as as many steps', async () => {
     expect(
       await measured(async () => {

@@ -22,8 +22,7 @@ process.env.TOKEN_TTL_SECONDS ??= '315360000';
 process.env.MEETINGS_PER_HOUR ??= '1000000';
 process.env.GUEST_INVITES_PER_HOUR ??= '1000000';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-// No X-Ray daemon or CloudWatch here: tracing and metrics stay quiet, as under `npm start`.
-process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+// No CloudWatch here: metrics stay quiet, as under `npm start`.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Webhooks reach receivers on this machine over plain http, as under `npm start`, on a
 // schedule a thousand times shorter (5 s becomes 5 ms).

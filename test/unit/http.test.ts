@@ -1,3 +1,4 @@
+import { countStorageCall } from '../../functions/domain/deadline';
 import {
   ConcurrentModification,
   CsrfFailed,
@@ -167,7 +168,7 @@ describe('the API Gateway emulation', () => {
 });
 
 describe('the access log', () => {
-  it('writes one JSON line per request with route, status, user and latency, and no secrets', async () => {
+  it('writes one JSON line per request with route, status, user, latency and storage calls, and no secrets', async () => {
     const { logger } = await import('../../functions/http/logger');
     logger.setLogLevel('INFO');
     const lines: string[] = [];
@@ -176,7 +177,11 @@ describe('the access log', () => {
       return true;
     }) as never);
     try {
-      const handler = publicRoute({ body: true }, async () => json(201, { ok: true }));
+      const handler = publicRoute({ body: true }, async () => {
+        countStorageCall(7);
+        countStorageCall(5);
+        return json(201, { ok: true });
+      });
       const event = toApiGatewayEvent(
         {
           method: 'POST',
@@ -199,6 +204,8 @@ describe('the access log', () => {
       path: '/api/x/',
       status: 201,
       latencyMs: expect.any(Number),
+      dynamoDbCalls: 2,
+      dynamoDbMs: 12,
     });
     for (const secret of ['s3cret', 'hunter22', 'token=abc']) expect(lines.join('')).not.toContain(secret);
   });
