@@ -21,6 +21,7 @@ export interface LoadResult {
   p90: number;
   p95: number;
   p99: number;
+  max: number;
   /** Means per successful request, when the operation reports DynamoDB figures. */
   calls?: number;
   depth?: number;
@@ -69,6 +70,7 @@ export async function runLoad(operation: Operation, concurrency: number, seconds
     p90: percentile(latencies, 90),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
     calls: pick('calls'),
     depth: pick('depth'),
     readUnits: pick('readUnits'),

@@ -29,7 +29,14 @@ interface Results {
   date: string;
   machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   /** Each section is there when it was measured (BENCH_ONLY runs some). */
-  operations?: { operation: string; concurrency: number; http: LoadResult; floor?: LoadResult; costPerMillion?: number }[];
+  operations?: {
+    operation: string;
+    concurrency: number;
+    cold?: LoadResult;
+    http: LoadResult;
+    floor?: LoadResult;
+    costPerMillion?: number;
+  }[];
   eventLag?: { concurrency: number; lag: { events: number; p50: number; p99: number; max: number } }[];
   commonTime?: CommonTimeRun;
   scaling?: { table: string; user: string; operation: string; result: LoadResult }[];
@@ -84,11 +91,33 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
       number(figures.max, 1),
     ]),
   );
+  const coldRounds = operationResults.filter((result) => result.cold);
+  const cold = table(
+    ['operation', 'conc.', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'warm p99 ms'],
+    coldRounds.map(({ operation, concurrency, cold: first, http }) => [
+      operation,
+      String(concurrency),
+      number(first!.perSecond),
+      number(first!.p50, 1),
+      number(first!.p99, 1),
+      number(first!.max, 1),
+      String(first!.errors),
+      number(http.p99, 1),
+    ]),
+  );
   return [
-    'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly):',
+    'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly), each measured after a warm-up round:',
     '',
     operations,
     '',
+    ...(coldRounds.length > 0
+      ? [
+          'The warm-up rounds: the first second of each operation and concurrency over HTTP (the first requests of their kind the server sees):',
+          '',
+          cold,
+          '',
+        ]
+      : []),
     'Event lag under the booking load: commit (the event timestamp) to the event on the local bus (its line in EVENTS_FILE):',
     '',
     lag,
