@@ -86,8 +86,10 @@ export interface MeetingStore {
    * SlotUnavailable or SlotConflict for the first participant whose hour is blocked or
    * booked, writing nothing. Answers the meeting stored: this one, or, when the
    * organiser's hour is held by a meeting an earlier attempt of the same client request
-   * wrote (same `requestKey`), that one. Spends `spend.budgets` with it, all or nothing
-   * (in the same transaction where it fits), throwing Throttled past any of them.
+   * wrote (same `requestKey`), that one. Spends `spend.budgets` with it, throwing
+   * Throttled past any of them: in the same transaction, all or nothing, where they fit;
+   * otherwise (a booking of the most people) first, and then spent even if the booking is
+   * refused.
    */
   create(meeting: Meeting, spend?: { budgets: readonly AttemptBudget[]; now: Date }): Promise<Meeting>;
   get(meetingId: string): Promise<Meeting | undefined>;

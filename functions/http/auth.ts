@@ -13,6 +13,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import LRUMap from 'mnemonist/lru-map.js';
 import { authenticate, type Principal } from '../domain/auth';
+import { NotAuthenticated } from '../domain/errors';
 import { sha256 } from '../domain/secrets';
 import type { CredentialStore } from '../domain/ports';
 import { readCookie, SESSION_COOKIE } from './cookies';
@@ -30,8 +31,8 @@ export interface AuthenticationPorts {
 }
 
 export function authentication({ credentials, tokenTtlSeconds }: AuthenticationPorts): MiddlewareObj<ApiEvent, ApiResult> {
-  // Keyed by a hash of the credentials presented: none is kept in the clear.
-  const known = new LRUMap<string, Principal>(KNOWN_CALLERS);
+  // Keyed by a hash of the credentials presented; the values are the principals the check answered.
+  const known = new LRUMap<string, Principal | undefined>(KNOWN_CALLERS);
   return {
     // Stryker disable next-line StringLiteral: equivalent: middy hands a middleware's name only to profiling hooks, which no route uses
     name: 'authentication',
@@ -45,16 +46,25 @@ export function authentication({ credentials, tokenTtlSeconds }: AuthenticationP
         unsafeMethod: unsafeMethods.has(event.requestContext.http.method.toUpperCase()),
       };
       const key = sha256(`${presented.authorization ?? ''}\n${presented.sessionId ?? ''}`);
-      const checked = authenticate(presented, { credentials, now: new Date(), tokenTtlSeconds }).then((principal) => {
-        known.set(key, principal);
-        return principal;
-      });
+      const checked = authenticate(presented, { credentials, now: new Date(), tokenTtlSeconds }).then(
+        (principal) => {
+          known.set(key, principal);
+          return principal;
+        },
+        (error: unknown) => {
+          // Refused (revoked, expired, unknown): never read ahead with these again.
+          // A transient failure of the check leaves them remembered.
+          if (error instanceof NotAuthenticated && known.has(key)) known.set(key, undefined);
+          throw error;
+        },
+      );
       const remembered = presented.unsafeMethod ? undefined : known.get(key);
       if (!remembered) {
         event.principal = await checked;
         return;
       }
-      event.principal = remembered;
+      // The caller is not known until the check answers (the route sets `principal` then).
+      event.remembered = remembered;
       event.authenticated = checked;
       // Handled by the route, which waits for it; never an unhandled rejection meanwhile.
       checked.catch(() => undefined);

@@ -72,13 +72,15 @@ export function authenticatedRoute(
   handle: (request: AuthenticatedRequest) => Promise<ApiResult>,
 ) {
   return chain(options, authentication(auth), async (event, context) => {
+    const principal = event.principal ?? event.remembered;
     // Stryker disable next-line StringLiteral: equivalent: unreachable, the authentication middleware sets a principal or throws
-    if (!event.principal) throw new Error('authentication middleware did not run');
-    const answer = handle({ event, context, body: event.jsonBody ?? {}, principal: event.principal });
+    if (!principal) throw new Error('authentication middleware did not run');
+    const answer = handle({ event, context, body: event.jsonBody ?? {}, principal });
     if (!event.authenticated) return answer;
     // A read that started beside the check of its caller: the check's answer comes first.
     const [checked, read] = await Promise.allSettled([event.authenticated, answer]);
     if (checked.status === 'rejected') throw checked.reason;
+    event.principal = checked.value;
     if (read.status === 'rejected') throw read.reason;
     return read.value;
   });

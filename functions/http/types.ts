@@ -8,9 +8,11 @@ export interface ApiEvent extends APIGatewayProxyEventV2 {
   /** The authenticated caller, set by the auth middleware. */
   principal?: Principal;
   /**
-   * Set instead of awaited for a read by a caller the function has recognised before:
-   * the check of the credentials, still running, whose answer decides (see `auth.ts`).
+   * Set instead of `principal` for a read by a caller the function has recognised before:
+   * whom the credentials named when last checked, and their check, still running, whose
+   * answer decides (see `auth.ts`; the route sets `principal` once it has answered).
    */
+  remembered?: Principal;
   authenticated?: Promise<Principal>;
 }
 

@@ -52,16 +52,24 @@ function guardCalls(client: DynamoDBClient, maxInFlight: number, onDeadline: Cli
       if (inFlight >= maxInFlight) throw new Overloaded();
       inFlight += 1;
       const started = Date.now();
+      // The request's tally counts a call once: when it answers, or when the deadline gives up on it.
+      let counted = false;
+      const tally = () => {
+        if (counted) return;
+        counted = true;
+        countStorageCall(Date.now() - started);
+      };
       // The bound counts calls until the engine answers them, even those a deadline gave up on.
       // (A middleware below may throw before it returns a promise: that too ends the call.)
       const call = (async () => next(args))().finally(() => {
         inFlight -= 1;
-        countStorageCall(Date.now() - started);
+        tally();
       });
       if (left === undefined) return call;
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
+          tally();
           onDeadline?.(operation, Date.now() - started);
           reject(new DeadlineExceeded(operation, Date.now() - started));
         }, left);

@@ -5,6 +5,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { storageTally, withDeadline } from '../../functions/domain/deadline';
+import { DeadlineExceeded } from '../../functions/domain/errors';
 import { type CallMetrics, recordCallMetrics, requestMetrics } from '../../local/dynamodb-metrics';
 import { services } from '../../functions/services';
 import { call, type LoggedIn, signedInUser } from '../support/api';
@@ -29,6 +30,26 @@ describe('the cost of a request', () => {
     });
     expect(tally).toEqual({ calls: 3, ms: expect.any(Number) });
     expect(storageTally()).toBeUndefined();
+  });
+
+  it('tallies a call the deadline gave up on when it gives up, not when the engine answers later', async () => {
+    const stall = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      const key = (args as { input?: { Key?: { pk?: unknown } } }).input?.Key?.pk;
+      if (JSON.stringify(key ?? '').includes('stalled')) await new Promise((resolve) => setTimeout(resolve, 400));
+      return next(args);
+    };
+    dynamoDb.middlewareStack.add(stall as never, { step: 'build', name: 'stallForTest' });
+    try {
+      const outcome = await withDeadline(Date.now() + 100, async () => {
+        const error = await read('stalled').catch((caught: unknown) => caught);
+        return { error, tally: { ...storageTally()! } };
+      });
+      expect(outcome.error).toBeInstanceOf(DeadlineExceeded);
+      expect(outcome.tally.calls).toBe(1);
+      expect(outcome.tally.ms).toBeGreaterThanOrEqual(90);
+    } finally {
+      dynamoDb.middlewareStack.remove('stallForTest');
+    }
   });
 
   it('counts calls made one after another as as many steps', async () => {
@@ -86,6 +107,20 @@ describe('the cost of a request', () => {
     });
     expect(status).toBe(201);
     expect(figures).toMatchObject({ calls: 2, depth: 2 });
+  });
+
+  it('forgets credentials refused once: the next read with them waits for their check and reads nothing else', async () => {
+    const me = await signedInUser('cost');
+    expect((await call('GET', '/api/event/', { headers: me.auth })).status).toBe(200);
+    expect((await call('POST', '/api/user/logout/', { headers: me.auth })).status).toBe(200);
+    // Remembered: the page is read beside the check, and the check's 401 decides.
+    expect((await call('GET', '/api/event/', { headers: me.auth })).status).toBe(401);
+    let status = 0;
+    const figures = await measured(async () => {
+      status = (await call('GET', '/api/event/', { headers: me.auth })).status;
+    });
+    expect(status).toBe(401);
+    expect(figures).toMatchObject({ calls: 1, depth: 1 });
   });
 
   it("answers a known person's day in one step once the caller is known: the caller beside the day", async () => {

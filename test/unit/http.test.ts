@@ -13,7 +13,9 @@ import {
 } from '../../functions/domain/errors';
 import { toHttpResult } from '../../functions/http/errors';
 import { HttpError } from '../../functions/http/http-error';
-import { publicRoute } from '../../functions/http/route-handler';
+import { authenticatedRoute, publicRoute } from '../../functions/http/route-handler';
+import { sha256 } from '../../functions/domain/secrets';
+import { MemoryCredentials } from './fakes';
 import { json } from '../../functions/http/responses';
 import { fallbackRoute, matchRoute, routes } from '../../functions/routes';
 import { fromHandlerResult, localContext, toApiGatewayEvent } from '../../local/api-gateway';
@@ -208,6 +210,55 @@ describe('the access log', () => {
       dynamoDbMs: 12,
     });
     for (const secret of ['s3cret', 'hunter22', 'token=abc']) expect(lines.join('')).not.toContain(secret);
+  });
+});
+
+describe('a read by a caller the function has recognised before', () => {
+  const ann = { id: 'id-ann', username: 'ann', email: 'ann@example.com' };
+  const setUp = () => {
+    const credentials = new MemoryCredentials();
+    credentials.tokens.set(sha256('ann-token'), { user: ann, expiresAt: Math.floor(Date.now() / 1000) + 86_400 });
+    const reads: string[] = [];
+    const handler = authenticatedRoute({ credentials, tokenTtlSeconds: 86_400 }, {}, async ({ principal }) => {
+      reads.push(principal.user.id);
+      return json(200, { ok: true });
+    });
+    const get = async () => {
+      const event = toApiGatewayEvent(
+        { method: 'GET', url: '/api/x/', headers: { authorization: 'Token ann-token' } },
+        { routeKey: 'GET /api/x/' },
+      );
+      return fromHandlerResult(await handler(event as never, localContext('test')));
+    };
+    return { credentials, reads, get };
+  };
+
+  it('names no user in the log line of a 401, and reads nothing more once refused', async () => {
+    const { logger } = await import('../../functions/http/logger');
+    const { credentials, reads, get } = setUp();
+    expect((await get()).statusCode).toBe(200);
+    expect((await get()).statusCode).toBe(200);
+    await credentials.revokeAll(ann.id);
+    logger.setLogLevel('INFO');
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as never);
+    try {
+      expect((await get()).statusCode).toBe(401);
+      expect((await get()).statusCode).toBe(401);
+    } finally {
+      write.mockRestore();
+      logger.setLogLevel('SILENT');
+    }
+    const entries = lines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'request');
+    expect(entries.map((entry) => [entry.status, entry.userId])).toEqual([
+      [401, undefined],
+      [401, undefined],
+    ]);
+    // Read beside the check while remembered (the second and third requests), never after a refusal.
+    expect(reads).toEqual([ann.id, ann.id, ann.id]);
   });
 });
 
