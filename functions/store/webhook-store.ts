@@ -131,10 +131,20 @@ export class DynamoWebhookStore implements WebhookStore {
     }
   }
 
+  /**
+   * The subscriptions of these owners: one consistent batched read of their counts (kept
+   * in the same transactions as the subscriptions), then the subscriptions of only those
+   * who have any, in owner order. Most people an event concerns subscribe to nothing.
+   */
   async ofOwners(ownerIds: readonly string[]): Promise<Webhook[]> {
+    const unique = [...new Set(ownerIds)];
+    if (unique.length === 0) return [];
+    const counts = await this.table.batchGet(unique.map(webhookCountKey));
+    const subscribing = new Set(counts.filter((item) => Number(item.count) > 0).map((item) => String(item.pk)));
+    const owners = unique.filter((ownerId) => subscribing.has(webhookPartition(ownerId)));
     const found: Webhook[] = [];
-    for (let start = 0; start < ownerIds.length; start += FAN_OUT_READS) {
-      const lists = await Promise.all(ownerIds.slice(start, start + FAN_OUT_READS).map((ownerId) => this.list(ownerId)));
+    for (let start = 0; start < owners.length; start += FAN_OUT_READS) {
+      const lists = await Promise.all(owners.slice(start, start + FAN_OUT_READS).map((ownerId) => this.list(ownerId)));
       found.push(...lists.flat());
     }
     return found;

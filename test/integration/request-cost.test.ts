@@ -123,6 +123,27 @@ describe('the cost of a request', () => {
     expect(figures).toMatchObject({ calls: 1, depth: 1 });
   });
 
+  it("finds an event's subscriptions with one batched read of its people's counts, then reads only those who subscribe", async () => {
+    const people = await Promise.all(Array.from({ length: 10 }, () => signedInUser('fanout')));
+    const subscriber = people[3]!;
+    const created = await call('POST', '/api/webhooks/', {
+      headers: subscriber.auth,
+      body: { url: 'http://127.0.0.1:9/hook', events: ['*'] },
+    });
+    expect(created.status).toBe(201);
+    const removed = await call('POST', '/api/webhooks/', {
+      headers: people[5]!.auth,
+      body: { url: 'http://127.0.0.1:9/gone', events: ['*'] },
+    });
+    expect((await call('DELETE', `/api/webhooks/${removed.body.id}/`, { headers: people[5]!.auth })).status).toBe(204);
+    let found: { id: string; ownerId: string }[] = [];
+    const figures = await measured(async () => {
+      found = await services().webhooks.ofOwners(people.map((person) => person.user.id));
+    });
+    expect(found.map((webhook) => [webhook.id, webhook.ownerId])).toEqual([[created.body.id, subscriber.user.id]]);
+    expect(figures).toMatchObject({ calls: 2, depth: 2 });
+  });
+
   it("answers a known person's day in one step once the caller is known: the caller beside the day", async () => {
     const [me, other] = await Promise.all([signedInUser('cost'), signedInUser('cost')]);
     const url = `/api/user/get_available_slots/?date=${nextYear}-05-04&user=${other.user.email}`;
