@@ -17,7 +17,7 @@ import { services } from '../functions/services';
 import { readLocalConfig, readSetting } from '../functions/config';
 import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { appendToFile, InProcessBus } from './event-bus';
-import { createApiServer } from './server';
+import { createApiServer, preloadHandlers } from './server';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { InProcessDeliveryQueue } from './webhook-queue';
 import { localCursorKey, localSecretKey } from './kept-keys';
@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     console.log(
       `Calendar API listening on http://localhost:${actualPort} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT}, ${where}, TIME_ZONE=${process.env.TIME_ZONE || 'UTC'})`,
     );
+    void preloadHandlers();
   });
 }
 

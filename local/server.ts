@@ -4,7 +4,7 @@
  * to the fallback handler, just like the `$default` route in AWS.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { fallbackRoute, matchRoute } from '../functions/routes';
+import { fallbackRoute, matchRoute, routes } from '../functions/routes';
 import { readSetting } from '../functions/config';
 import { services } from '../functions/services';
 import { corsPolicy } from '../lib/cors-policy';
@@ -25,6 +25,22 @@ function loadHandler(module: string): Promise<LambdaHandler> {
     loaded.set(module, handler);
   }
   return handler;
+}
+
+/**
+ * Loads every route's handler module ahead of its first request (as a Lambda has its code
+ * loaded before it serves): otherwise the first request of each kind after `npm start`
+ * waits for its module to be compiled and loaded. A module that fails to load fails its
+ * requests as before.
+ */
+export async function preloadHandlers(): Promise<string[]> {
+  const modules = new Set([...routes.map((route) => route.handler), fallbackRoute.handler]);
+  const ready: string[] = [];
+  for (const module of modules) {
+    const handler = await loadHandler(module).catch(() => undefined);
+    if (typeof handler === 'function') ready.push(module);
+  }
+  return ready;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | 'tooLarge'> {
