@@ -21,6 +21,7 @@ export function loggedPath(rawPath: string): string {
 export function logAccess(request: Request<ApiEvent, ApiResult>): void {
   const started = (request.internal as Record<string, number>)[STARTED] ?? performance.now();
   const status = request.response?.statusCode ?? 500;
+  const storage = storageTally();
   const entry = {
     requestId: request.context.awsRequestId,
     gatewayRequestId: request.event.requestContext?.requestId,
@@ -30,8 +31,8 @@ export function logAccess(request: Request<ApiEvent, ApiResult>): void {
     userId: request.event.principal?.user.id,
     status,
     latencyMs: Math.round(performance.now() - started),
-    dynamoDbCalls: storageTally()?.calls,
-    dynamoDbMs: storageTally()?.ms,
+    dynamoDbCalls: storage?.calls,
+    dynamoDbMs: storage?.ms,
   };
   if (status >= 500) logger.error('request', entry);
   else logger.info('request', entry);

@@ -68,8 +68,9 @@ export class DynamoUserStore implements UserStore {
     if (unknown.length === 0) return found;
     for (const item of await this.table.batchGet(unknown.map(emailGuardKey))) {
       const user = publicUserOf(item);
-      this.byEmail.set(user.email.toLowerCase(), user);
-      found.set(user.email.toLowerCase(), user);
+      const email = user.email.toLowerCase();
+      this.byEmail.set(email, user);
+      found.set(email, user);
     }
     return found;
   }
