@@ -13,7 +13,19 @@ export type TableAccess = 'none' | 'read' | 'readwrite';
 
 /** The table's partitions (see `store/items/partitions.ts`), named without their key formats. */
 export type Partition =
-  'user' | 'username' | 'email' | 'skeleton' | 'token' | 'session' | 'meeting' | 'member' | 'attempts' | 'idempotency' | 'webhook' | 'feed';
+  | 'user'
+  | 'username'
+  | 'email'
+  | 'skeleton'
+  | 'token'
+  | 'session'
+  | 'meeting'
+  | 'member'
+  | 'recount'
+  | 'attempts'
+  | 'idempotency'
+  | 'webhook'
+  | 'feed';
 
 /**
  * What recognising a caller reads; renewing a token by use extends its `expiresAt` there,
@@ -120,7 +132,7 @@ export const routes: readonly Route[] = [
     path: '/api/event/',
     handler: 'list-events',
     access: 'read',
-    partitions: [...caller, 'member', 'meeting'],
+    partitions: [...caller, 'member', 'recount', 'meeting'],
     sealsCursors: true,
   },
   {

@@ -76,7 +76,9 @@ export class CalendarStack extends Stack {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.KEYS_ONLY,
+        ...('nonKeyAttributes' in index
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }
+          : { projectionType: ProjectionType.KEYS_ONLY }),
       });
     }
 

@@ -9,11 +9,13 @@ import { mkdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { provideDeliveryQueue } from '../functions/delivery-queue';
+import { streamCounter } from '../functions/integrations/stream-counter';
 import { streamPublisher } from '../functions/integrations/stream-publisher';
 import { attemptDelivery, type DeliveryDeps, fanOut } from '../functions/integrations/webhook-delivery';
 import { postWebhook } from '../functions/integrations/webhook-http';
 import { secretBox } from '../functions/secret-box';
 import { services } from '../functions/services';
+import { createMeetingCounts } from '../functions/store';
 import { readLocalConfig, readSetting } from '../functions/config';
 import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { appendToFile, InProcessBus } from './event-bus';
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
   let database: RunningDynamoDb | undefined;
   let poller: StreamPoller | undefined = undefined;
+  let counter: StreamPoller | undefined = undefined;
   let deliveries: InProcessDeliveryQueue | undefined = undefined;
   let removeRuntimeFile: (() => void) | undefined = undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     removeRuntimeFile?.();
     await poller?.stop();
+    await counter?.stop();
     await deliveries?.stop();
     await database?.stop();
     process.exit(code);
@@ -128,6 +132,18 @@ async function main(): Promise<void> {
         `Domain events: gave up the change ${record.dynamodb?.SequenceNumber} of ${JSON.stringify(record.dynamodb?.Keys)}${where ? ` (kept in ${where})` : ''}`,
       );
     },
+  });
+
+  // Meeting counters: the table's stream -> the same counter as in AWS (its own event source there too).
+  counter = startStreamPoller({
+    client,
+    tableName: process.env.TABLE_NAME,
+    handle: streamCounter(createMeetingCounts(services().documentClient, process.env.TABLE_NAME)),
+    ...(dataDir ? { positionFile: join(resolve(dataDir), 'count-position.json') } : {}),
+    onGiveUp: (record) =>
+      console.error(
+        `Meeting counters: gave up the change ${record.dynamodb?.SequenceNumber} of ${JSON.stringify(record.dynamodb?.Keys)}; counts stay exact (they read what the counters have not caught up with) at a higher cost`,
+      ),
   });
 
   server.on('error', (error: NodeJS.ErrnoException) => {

@@ -6,6 +6,8 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../functions/store/table-definition';
@@ -21,14 +23,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           tableDefinition.sortKey,
           ...tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
         ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
-        GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' as const },
-        })),
+        GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map(indexOf),
         KeySchema: [
           { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
           { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
@@ -43,13 +38,50 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       }),
     );
   } catch (error) {
-    // A table kept in DATA_DIR from an earlier run is reused as it is.
+    // A table kept in DATA_DIR from an earlier run is reused, given the indexes it lacks.
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(client, tableName);
   }
+  await activeTable(client, tableName);
+}
+
+type IndexDefinition = (typeof tableDefinition.globalSecondaryIndexes)[number];
+
+const indexOf = (index: IndexDefinition) => ({
+  IndexName: index.indexName,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection:
+    'nonKeyAttributes' in index
+      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] }
+      : { ProjectionType: 'KEYS_ONLY' as const },
+});
+
+/** Resolves once the table and every index of it are active. */
+async function activeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription> {
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) {
+      return Table;
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Creates, one at a time (as DynamoDB requires), the indexes of the definition a kept table lacks. */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (const index of tableDefinition.globalSecondaryIndexes) {
+    const table = await activeTable(client, tableName);
+    if ((table.GlobalSecondaryIndexes ?? []).some((existing) => existing.IndexName === index.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+        GlobalSecondaryIndexUpdates: [{ Create: indexOf(index) }],
+      }),
+    );
   }
 }
 

@@ -7,12 +7,18 @@ import { DynamoAvailabilityStore } from './availability-store';
 import { DynamoCalendarFeedStore } from './calendar-feed-store';
 import { DynamoCredentialStore } from './credential-store';
 import { DynamoAttemptLimiter } from './limiter-store';
+import { MeetingCounts } from './meeting-counts';
 import { DynamoMeetingStore } from './meeting-store';
 import { type StoreObserver, Table } from './table';
 import { DynamoUserStore } from './user-store';
 import { DynamoWebhookStore } from './webhook-store';
 
 export type { StoreObserver } from './table';
+
+/** The counter of users' meetings, run from the table's stream (see `meeting-counts.ts`). */
+export function createMeetingCounts(client: DynamoDBDocumentClient, tableName: string, observer: StoreObserver = {}): MeetingCounts {
+  return new MeetingCounts(new Table(client, tableName, observer));
+}
 
 /** `cursorSecrets`: the deployment's secrets that seal listing cursors (see `cursor.ts`). */
 export function createStores(

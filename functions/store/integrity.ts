@@ -7,7 +7,9 @@ import { responseOf } from '../domain/responses';
 import type { PublicUser } from '../domain/users';
 import { hourKey } from './items/day';
 import { emailGuardKey } from './items/email-guard';
+import type { MeetingStatus } from '../domain/model';
 import { meetingOf, memberIndex } from './items/meeting';
+import { countAs, countedPlace, dayCounter, monthOfCounts, recountPartition } from './items/meeting-counts';
 import { usernameGuardKey } from './items/username-guard';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
@@ -24,10 +26,15 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
   const users = new Map<string, Item>();
   const guards: Item[] = [];
   const days: Item[] = [];
+  const tombstones: Item[] = [];
+  const counters: Item[] = [];
   for (const item of items) {
     if (item.type === 'meeting') meetings.set(String(item.id), item);
     else if (item.type === 'hour') hours.push(item);
-    else if (item.type === 'membership') memberships.set(`${item.meetingId}/${item.userId}`, item);
+    else if (item.type === 'membership') {
+      if (item.removed === true) tombstones.push(item);
+      else memberships.set(`${item.meetingId}/${item.userId}`, item);
+    } else if (item.type === 'meetingCounts') counters.push(item);
     else if (item.type === 'user') users.set(String(item.id), item);
     else if (item.type === 'usernameGuard' || item.type === 'emailGuard') guards.push(item);
     else if (item.type === 'day') days.push(item);
@@ -121,7 +128,12 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
     if (membership.gsi1sk !== index.gsi1sk || membership.gsi2pk !== index.gsi2pk) {
       problems.push(`membership of ${userId} in meeting ${meeting.id} is indexed at a stale time or status`);
     }
+    if (membership.countAs !== undefined && membership.countAs !== countAs(meeting.status as MeetingStatus, String(meeting.timeSlot))) {
+      problems.push(`membership of ${userId} in meeting ${meeting.id} counts as a stale time or status`);
+    }
   }
+
+  problems.push(...countingProblems([...meetings.values(), ...memberships.values(), ...tombstones], counters, judged));
 
   // Guards name existing users with the same username and email.
   for (const guard of guards) {
@@ -140,6 +152,53 @@ export function integrityProblems(items: Item[], userIds?: ReadonlySet<string>):
     if (!judged(String(user.id))) continue;
     for (const key of [usernameGuardKey(String(user.username)), emailGuardKey(String(user.email))]) {
       if (!guards.some((guard) => guard.pk === key.pk && guard.id === user.id)) problems.push(`user ${user.id} has no ${key.pk} guard`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The meeting counters (`items/meeting-counts.ts`): every entry counts as its meeting's
+ * status and time; the counters hold exactly what the entries say they were counted as;
+ * an entry not counted as it counts is filed for recount.
+ */
+function countingProblems(entries: Item[], counters: Item[], judged: (userId: string) => boolean): string[] {
+  const problems: string[] = [];
+  const expected = new Map<string, number>();
+  const memberOf = (entry: Item) => String(entry.type === 'meeting' ? (entry.organiser as PublicUser).id : entry.userId);
+  for (const entry of entries) {
+    const userId = memberOf(entry);
+    if (!judged(userId)) continue;
+    const what = `${entry.type === 'meeting' ? 'meeting' : 'membership'} entry of ${userId} in ${entry.pk}`;
+    if (
+      entry.type === 'meeting' &&
+      entry.countAs !== undefined &&
+      entry.countAs !== countAs(entry.status as MeetingStatus, String(entry.timeSlot))
+    ) {
+      problems.push(`${what} counts as ${String(entry.countAs)}, not as its status and time`);
+    }
+    if (entry.countAs !== entry.counted && entry.gsi3pk !== recountPartition(userId)) {
+      problems.push(`${what} is counted as ${String(entry.counted)} but counts as ${String(entry.countAs)}, and is not filed for recount`);
+    }
+    const place = countedPlace(entry.counted);
+    if (place) {
+      const bucket = `${userId}/${place.month}/${dayCounter(place.status, place.day)}`;
+      expected.set(bucket, (expected.get(bucket) ?? 0) + 1);
+    }
+  }
+  const held = new Map<string, number>();
+  for (const counter of counters) {
+    const userId = String(counter.pk).slice('USER#'.length);
+    if (!judged(userId)) continue;
+    for (const [name, value] of Object.entries(counter)) {
+      if (/^[a-z]+\d{2}$/.test(name) && typeof value === 'number' && value !== 0) {
+        held.set(`${userId}/${monthOfCounts(String(counter.sk))}/${name}`, value);
+      }
+    }
+  }
+  for (const bucket of new Set([...expected.keys(), ...held.keys()])) {
+    if ((expected.get(bucket) ?? 0) !== (held.get(bucket) ?? 0)) {
+      problems.push(`counter ${bucket} holds ${held.get(bucket) ?? 0} but ${expected.get(bucket) ?? 0} entries are counted there`);
     }
   }
   return problems;

@@ -11,17 +11,19 @@ import { attemptUpdate } from './items/attempts';
 import { hourKey, meetingHourItem } from './items/day';
 import type { StoredItem } from './items/item';
 import {
+  MEETING_OPTIONAL_ATTRIBUTES,
   meetingIdOf,
   meetingKey,
   meetingOf,
   memberPartition,
   memberStatusPartition,
-  membershipKey,
+  membershipTombstone,
   toMeetingItem,
   toMembershipItem,
 } from './items/meeting';
 import { DynamoAttemptLimiter, secondsLeft } from './limiter-store';
-import { type Table, type TableQuery, TRANSACTION_MAX_ITEMS } from './table';
+import { MeetingCounts } from './meeting-counts';
+import { type Table, type TableQuery, TRANSACTION_MAX_ITEMS, updateSettingAll } from './table';
 import { tableDefinition } from './table-definition';
 
 /**
@@ -59,6 +61,7 @@ export class DynamoMeetingStore implements MeetingStore {
   private keyring: CursorKeyring | undefined;
   /** Budgets too many to spend inside a booking's transaction are spent before it. */
   private readonly limiter: DynamoAttemptLimiter;
+  private readonly counts: MeetingCounts;
 
   /** `cursorSecrets`: the deployment's secrets that seal listing cursors (the first seals). */
   constructor(
@@ -66,6 +69,7 @@ export class DynamoMeetingStore implements MeetingStore {
     private readonly cursorSecrets: readonly string[] = [],
   ) {
     this.limiter = new DynamoAttemptLimiter(table);
+    this.counts = new MeetingCounts(table);
   }
 
   /** Built when a listing first needs it: routes that never list need no cursor key. */
@@ -85,9 +89,15 @@ export class DynamoMeetingStore implements MeetingStore {
     const TableName = this.table.name;
     const hours = holders(meeting).map((participant) => this.takeHour(meeting, participant));
     const written = [
-      { Put: { TableName, Item: toMeetingItem(meeting, randomUUID()), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName,
+          ...updateSettingAll(toMeetingItem(meeting, randomUUID()), MEETING_OPTIONAL_ATTRIBUTES),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       ...hours,
-      ...guestsOf(meeting).map((guest) => ({ Put: { TableName, Item: toMembershipItem(meeting, guest) } })),
+      ...guestsOf(meeting).map((guest) => this.writeMembership(meeting, guest)),
     ];
     let budgets = spend?.budgets ?? [];
     if (spend && written.length + budgets.length > TRANSACTION_MAX_ITEMS) {
@@ -133,6 +143,44 @@ export class DynamoMeetingStore implements MeetingStore {
     return holder?.requestKey === meeting.requestKey ? holder : undefined;
   }
 
+  /** The meeting item rewritten, only if still at `version` (the counter's bookkeeping on it is left as it is). */
+  private rewriteMeeting(meeting: Meeting, writeId: string, version: number) {
+    const update = updateSettingAll(toMeetingItem(meeting, writeId), MEETING_OPTIONAL_ATTRIBUTES);
+    return {
+      Update: {
+        TableName: this.table.name,
+        ...update,
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#version': 'version' },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':version': version },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+  }
+
+  /** A guest's membership, written over any tombstone of an earlier removal (see `items/meeting.ts`). */
+  private writeMembership(meeting: Meeting, guest: PublicUser) {
+    return { Update: { TableName: this.table.name, ...updateSettingAll(toMembershipItem(meeting, guest), ['removed']) } };
+  }
+
+  /** A removed guest's membership leaves every listing; the counter deletes it once it has taken it off the counts. */
+  private removeMembership(meetingId: string, guest: PublicUser) {
+    const tombstone = membershipTombstone(meetingId, guest.id);
+    const set = Object.keys(tombstone.set);
+    return {
+      Update: {
+        TableName: this.table.name,
+        Key: tombstone.key,
+        UpdateExpression: `SET ${set.map((_, index) => `#s${index} = :s${index}`).join(', ')} REMOVE ${tombstone.remove.map((_, index) => `#r${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries([
+          ...set.map((name, index) => [`#s${index}`, name]),
+          ...tombstone.remove.map((name, index) => [`#r${index}`, name]),
+        ]),
+        ExpressionAttributeValues: Object.fromEntries(Object.values(tombstone.set).map((value, index) => [`:s${index}`, value])),
+      },
+    };
+  }
+
   private takeHour(meeting: Meeting, participant: PublicUser) {
     return {
       Put: {
@@ -171,15 +219,7 @@ export class DynamoMeetingStore implements MeetingStore {
 
     const writeId = randomUUID();
     const items = [
-      {
-        Put: {
-          TableName,
-          Item: toMeetingItem(after, writeId),
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': before.version },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-        },
-      },
+      this.rewriteMeeting(after, writeId, before.version),
       ...taken.map((participant) => this.takeHour(after, participant)),
       ...freed.map((participant) => ({
         Delete: {
@@ -189,8 +229,8 @@ export class DynamoMeetingStore implements MeetingStore {
           ExpressionAttributeValues: { ':meetingId': before.id },
         },
       })),
-      ...removedGuests.map((guest) => ({ Delete: { TableName, Key: membershipKey(before.id, guest.id) } })),
-      ...writtenGuests.map((guest) => ({ Put: { TableName, Item: toMembershipItem(after, guest) } })),
+      ...removedGuests.map((guest) => this.removeMembership(before.id, guest)),
+      ...writtenGuests.map((guest) => this.writeMembership(after, guest)),
     ];
     if (items.length > TRANSACTION_MAX_ITEMS) throw tooManyChanges(items.length, TRANSACTION_MAX_ITEMS);
     try {
@@ -286,9 +326,9 @@ export class DynamoMeetingStore implements MeetingStore {
     return { meetings, complete: entries.length <= max };
   }
 
-  /** `Select: COUNT` over the same key range as the page. */
+  /** The user's counters, with what they have not caught up with yet (see `meeting-counts.ts`). */
   async count(range: MeetingRange): Promise<number> {
     const listing = this.rangeQuery(range);
-    return listing ? this.table.count(listing.query) : 0;
+    return listing ? this.counts.count(range, listing.query) : 0;
   }
 }

@@ -40,6 +40,37 @@ export interface StoreObserver {
   writeRetried?(): void;
 }
 
+/**
+ * An Update that writes `item` as a Put would, except that it leaves alone the attributes
+ * it does not name (a counter's bookkeeping on the item): every attribute of `item` but
+ * its key is set, and those of `remove` that `item` lacks are removed.
+ */
+export function updateSettingAll(item: Key & Record<string, unknown>, remove: readonly string[] = []) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (name === 'pk' || name === 'sk' || value === undefined) continue;
+    names[`#s${sets.length}`] = name;
+    values[`:s${sets.length}`] = value;
+    sets.push(`#s${sets.length} = :s${sets.length}`);
+  }
+  for (const name of remove) {
+    if (item[name] !== undefined) continue;
+    names[`#r${removes.length}`] = name;
+    removes.push(`#r${removes.length}`);
+  }
+  return {
+    Key: { pk: item.pk, sk: item.sk },
+    UpdateExpression: [sets.length > 0 ? `SET ${sets.join(', ')}` : '', removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' '),
+    ExpressionAttributeNames: names,
+    ...(sets.length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
 export class Table {
   private readonly retry: RetryOptions;
 

@@ -1,3 +1,4 @@
+import { countedSinceItem } from './items/meeting-counts';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import LRUMap from 'mnemonist/lru-map.js';
 import { takenMessages, ValidationFailed } from '../domain/errors';
@@ -35,6 +36,8 @@ export class DynamoUserStore implements UserStore {
         },
         { Put: { TableName, Item: toEmailGuardItem(user), ConditionExpression: absent } },
         { Put: { TableName, Item: toSkeletonGuardItem(user, skeleton), ConditionExpression: absent } },
+        // Counted from the start: a listing's count reads counters (`meeting-counts.ts`).
+        { Put: { TableName, Item: countedSinceItem(user.id, user.created), ConditionExpression: absent } },
       ]);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

@@ -82,6 +82,8 @@ const everyItemType: Record<ItemType, true> = {
   token: true,
   session: true,
   credentialPointer: true,
+  meetingCounts: true,
+  countedSince: true,
   day: true,
   hour: true,
   meeting: true,

@@ -24,7 +24,9 @@ export type ItemType =
   | 'webhookCount'
   | 'delivery'
   | 'calendarFeed'
-  | 'calendarFeedPointer';
+  | 'calendarFeedPointer'
+  | 'meetingCounts'
+  | 'countedSince';
 
 /** An item as read back: its attributes are the store's to interpret. */
 export type StoredItem = Key & { type?: ItemType } & Record<string, unknown>;

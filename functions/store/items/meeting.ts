@@ -4,10 +4,11 @@
  * listing: the meeting item the organiser's, a membership the guest's. The keys-only
  * indexes then list a user's meetings in time order, all statuses or one.
  */
-import type { Meeting, ParticipantResponse } from '../../domain/model';
+import type { Meeting, MeetingStatus, ParticipantResponse } from '../../domain/model';
 import { formatSlot, slotOf } from '../../domain/time';
 import type { PublicUser } from '../../domain/users';
 import type { Key, StoredItem } from './item';
+import { countAs, recountPartition } from './meeting-counts';
 
 const MEETING_PREFIX = 'MEETING#';
 
@@ -32,6 +33,26 @@ export function memberIndex(userId: string, status: string, timeSlot: string, me
   };
 }
 
+/** The index attributes of an entry, all of which a removed guest's tombstone drops. */
+export const MEMBER_INDEX_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'countAs'] as const;
+
+/**
+ * What every write of a member's entry sets besides its listing keys: what it counts as,
+ * and its place in the recount index until the counter has caught up with it (see
+ * `meeting-counts.ts`). `counted` is the counter's alone: writes leave it as it is.
+ */
+export const countingOf = (userId: string, status: MeetingStatus, timeSlot: string, meetingId: string) => ({
+  countAs: countAs(status, timeSlot),
+  gsi3pk: recountPartition(userId),
+  gsi3sk: meetingId,
+});
+
+/** A member's entry for `userId`: listing keys and counting. */
+const memberEntry = (userId: string, status: MeetingStatus, timeSlot: string, meetingId: string) => ({
+  ...memberIndex(userId, status, timeSlot, meetingId),
+  ...countingOf(userId, status, timeSlot, meetingId),
+});
+
 /**
  * The meeting item. `writeId` tags the write attempt that puts it (the same across the
  * retries of one attempt, different for every other): a retry that finds the meeting
@@ -42,7 +63,7 @@ export function toMeetingItem(meeting: Meeting, writeId: string) {
   const timeSlot = formatSlot(meeting.slot);
   return {
     ...meetingKey(meeting.id),
-    ...memberIndex(meeting.organiser.id, meeting.status, timeSlot, meeting.id),
+    ...memberEntry(meeting.organiser.id, meeting.status, timeSlot, meeting.id),
     type: 'meeting' as const,
     id: meeting.id,
     title: meeting.title,
@@ -84,8 +105,21 @@ function isResponses(value: unknown): value is Record<string, ParticipantRespons
 
 export const toMembershipItem = (meeting: Meeting, guest: PublicUser) => ({
   ...membershipKey(meeting.id, guest.id),
-  ...memberIndex(guest.id, meeting.status, formatSlot(meeting.slot), meeting.id),
+  ...memberEntry(guest.id, meeting.status, formatSlot(meeting.slot), meeting.id),
   type: 'membership' as const,
   meetingId: meeting.id,
   userId: guest.id,
+});
+
+/** Attributes a meeting item may lack, removed when a rewrite of it lacks them. */
+export const MEETING_OPTIONAL_ATTRIBUTES = ['responses', 'requestKey'] as const;
+
+/**
+ * A guest removed from a meeting: the membership stays, out of every listing, until the
+ * counter has taken it off the guest's counters and deletes it. `removed` tells it apart.
+ */
+export const membershipTombstone = (meetingId: string, guestId: string) => ({
+  key: membershipKey(meetingId, guestId),
+  set: { removed: true, gsi3pk: recountPartition(guestId), gsi3sk: meetingId },
+  remove: MEMBER_INDEX_ATTRIBUTES,
 });

@@ -17,6 +17,8 @@ export const partitions = {
   meeting: 'MEETING#',
   /** The member indexes' partitions (a listing's Query). */
   member: 'MEMBER#',
+  /** The recount index's partitions: a user's entries their counters have not caught up with. */
+  recount: 'RECOUNT#',
   attempts: 'ATTEMPTS#',
   /** A user's webhook subscriptions (with their secrets), their count and their deliveries. */
   webhook: 'WEBHOOK#',

@@ -1,0 +1,11 @@
+/**
+ * Lambda entry point on the table's stream: keeps each user's meeting counters up to date
+ * with their meetings (see `stream-counter.ts`).
+ */
+import { services } from '../services';
+import { createMeetingCounts } from '../store';
+import { streamCounter } from './stream-counter';
+
+const { documentClient, config } = services();
+
+export const handler = streamCounter(createMeetingCounts(documentClient, config.tableName));
