@@ -2,10 +2,13 @@
  * Lambda entry point on the table's stream: keeps each user's meeting counters up to date
  * with their meetings (see `stream-counter.ts`).
  */
+import { logger } from '../http/logger';
 import { services } from '../services';
 import { createMeetingCounts } from '../store';
 import { streamCounter } from './stream-counter';
 
 const { documentClient, config } = services();
 
-export const handler = streamCounter(createMeetingCounts(documentClient, config.tableName));
+export const handler = streamCounter(createMeetingCounts(documentClient, config.tableName), (error, key) =>
+  logger.warn('meeting entry not recounted (its change is read again)', { key, error }),
+);

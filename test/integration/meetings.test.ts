@@ -179,7 +179,7 @@ describe('GET /api/event/', () => {
     });
   });
 
-  it('reads any page of 520 meetings in at most three DynamoDB calls', async () => {
+  it('reads any page of 520 meetings in two steps: the index page beside three small reads of the count, then the meetings', async () => {
     const me = await signedInUser('many');
     const start = Date.now() + 40 * 86_400_000;
     const slots = Array.from({ length: 520 }, (_, i) => new Date(start + i * 3_600_000).toISOString());
@@ -192,8 +192,9 @@ describe('GET /api/event/', () => {
       const response = await list(me, query);
       expect(response.status).toBe(200);
       expect(response.body.count).toBe(520);
-      // the token lookup, then count + index page + batched read of the meetings
-      expect({ query, calls: send.mock.calls.length - 1 }).toEqual({ query, calls: 3 });
+      // the token lookup, then the index page and the count (the counters, the entries they
+      // have not caught up with, and the rest of today), then one batched read of the meetings
+      expect({ query, calls: send.mock.calls.length - 1 }).toEqual({ query, calls: 5 });
       send.mockRestore();
     }
   }, 120_000);

@@ -8,6 +8,8 @@ import { storageTally, withDeadline } from '../../functions/domain/deadline';
 import { DeadlineExceeded } from '../../functions/domain/errors';
 import { type CallMetrics, recordCallMetrics, requestMetrics } from '../../local/dynamodb-metrics';
 import { services } from '../../functions/services';
+import { createMeetingCounts } from '../../functions/store';
+import { ulid } from 'ulid';
 import { call, type LoggedIn, signedInUser } from '../support/api';
 
 const { dynamoDb, documentClient, config } = services();
@@ -89,14 +91,55 @@ describe('the cost of a request', () => {
     expect((await book(me, 10)).status).toBe(201);
     // The first request of a caller in a container learns who the credentials name.
     const first = await measured(() => call('GET', '/api/event/', { headers: me.auth }));
-    expect(first).toMatchObject({ calls: 4, depth: 3 });
+    expect(first).toMatchObject({ calls: 6, depth: 3 });
     let status = 0;
     const figures = await measured(async () => {
       status = (await call('GET', '/api/event/', { headers: me.auth })).status;
     });
     expect(status).toBe(200);
-    expect(figures).toMatchObject({ calls: 4, depth: 2, writeUnits: 0 });
+    // The caller, the index page and the count's three small reads, then the meetings.
+    expect(figures).toMatchObject({ calls: 6, depth: 2, writeUnits: 0 });
   });
+
+  it('lists a page of 400 meetings for the read units of a page of 12, once the counters have caught up', async () => {
+    const counts = createMeetingCounts(documentClient, config.tableName);
+    const measure = async (meetings: number) => {
+      const me = await signedInUser('flat');
+      const ids: string[] = [];
+      for (let start = 0; start < meetings; start += 25) {
+        await Promise.all(
+          Array.from({ length: Math.min(25, meetings - start) }, async (_, offset) => {
+            const index = start + offset;
+            const stamp = new Date().toISOString();
+            const id = ulid();
+            ids.push(id);
+            const slot = {
+              date: `${nextYear + 1}-${String(1 + Math.floor(index / 24 / 28)).padStart(2, '0')}-${String(1 + (Math.floor(index / 24) % 28)).padStart(2, '0')}`,
+              hour: index % 24,
+            };
+            await services().meetings.create({
+              id,
+              title: 'Flat',
+              description: null,
+              slot,
+              status: 'active',
+              organiser: me.user,
+              participants: [me.user],
+              version: 1,
+              created: stamp,
+              modified: stamp,
+            });
+          }),
+        );
+      }
+      for (const id of ids) await counts.recount({ pk: `MEETING#${id}`, sk: 'MEETING' });
+      const first = await call('GET', '/api/event/', { headers: me.auth });
+      expect(first.body.count).toBe(meetings);
+      return measured(() => call('GET', '/api/event/', { headers: me.auth }));
+    };
+    const [few, many] = [await measure(12), await measure(400)];
+    expect(many).toEqual(few);
+  }, 120_000);
 
   it('books a meeting with known guests in two steps: the caller, then one transaction that also spends the invitation budget', async () => {
     const [me, guest] = await Promise.all([signedInUser('cost'), signedInUser('cost')]);
