@@ -15,6 +15,7 @@ import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
 import { corsPolicy } from './cors-policy';
 import { EventPublishing } from './event-publishing';
+import { MeetingCounting } from './meeting-counting';
 import { WebhookDelivery } from './webhook-delivery';
 
 /** The route table's path as an API Gateway route path: no trailing slash. */
@@ -50,6 +51,8 @@ export class CalendarStack extends Stack {
   readonly functions: Record<string, ApiFunction> = {};
   /** The table's changes as domain events on the service's EventBridge bus. */
   readonly events: EventPublishing;
+  /** Each user's meeting counters, kept from the table's stream: the counter, its failure queue and alarms. */
+  readonly counting: MeetingCounting;
   /** The bus's events to webhook subscribers: the queue, its worker and their alarms. */
   readonly webhooks: WebhookDelivery;
   /** The service's alarms: add actions (an SNS topic, a pager) where it is deployed. */
@@ -160,6 +163,14 @@ export class CalendarStack extends Stack {
 
     this.events = new EventPublishing(this, 'Events', { table: this.table, functionsDir, credentialsProvider, timeZone: props.timeZone });
     this.alarms.push(...this.events.alarms);
+
+    this.counting = new MeetingCounting(this, 'Counting', {
+      table: this.table,
+      functionsDir,
+      credentialsProvider,
+      timeZone: props.timeZone,
+    });
+    this.alarms.push(...this.counting.alarms);
 
     this.webhooks = new WebhookDelivery(this, 'Webhooks', {
       table: this.table,

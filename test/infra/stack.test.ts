@@ -41,8 +41,8 @@ function dynamoActionsOf(name: string): string[] {
 }
 
 describe('the CDK stack', () => {
-  it('has exactly one function per route entry, plus the fallback, the event publisher and the webhook worker', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 3);
+  it('has exactly one function per route entry, plus the fallback, the event publisher, the meeting counter and the webhook worker', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 4);
   });
 
   it('wires every route of the table to its own function', () => {
@@ -67,7 +67,7 @@ describe('the CDK stack', () => {
       .filter((statement) => statement.Resource === '*' || JSON.stringify(statement.Resource).includes('"*"'))
       .flatMap((statement) => [statement.Action].flat());
     expect(wildcard.length).toBeGreaterThan(0);
-    // dynamodb:ListStreams is the event publisher's (see events.test.ts).
+    // dynamodb:ListStreams is the stream consumers' (see events.test.ts and meeting-counting.test.ts).
     expect([...new Set(wildcard)].sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
@@ -161,7 +161,7 @@ describe('the CDK stack', () => {
     });
   });
 
-  it("has the keys-only indexes that list a user's meetings in time order", () => {
+  it("has the keys-only indexes that list a user's meetings in time order, and the recount index", () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -180,6 +180,14 @@ describe('the CDK stack', () => {
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
+        {
+          IndexName: 'byRecount',
+          KeySchema: [
+            { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['countAs', 'counted'] },
+        },
       ],
     });
   });
@@ -197,7 +205,7 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('alarms on the 5xx rate, p99 latency, throttling of the table and the functions, event publishing and webhook delivery', () => {
+  it('alarms on the 5xx rate, p99 latency, throttling of the table and the functions, event publishing, meeting counting and webhook delivery', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, alarm]) => String(alarm.Properties.AlarmDescription));
     expect(alarms).toEqual([
       expect.stringContaining('5xx'),
@@ -207,6 +215,9 @@ describe('the CDK stack', () => {
       expect.stringContaining('Domain events published more than 60 s after their change'),
       expect.stringContaining('given up on by the event publisher'),
       expect.stringContaining('Event publisher failed'),
+      expect.stringContaining('Meeting counters more than 300 s behind'),
+      expect.stringContaining('given up on by the meeting counter'),
+      expect.stringContaining('Meeting counter failed'),
       expect.stringContaining('webhook dead-letter queue'),
       expect.stringContaining('Webhook worker failed'),
     ]);

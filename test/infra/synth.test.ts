@@ -12,7 +12,7 @@ describe('cdk synth', () => {
   const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('synthesizes offline with one bundled function per route entry, the fallback, the event publisher and the webhook worker', () => {
+  it('synthesizes offline with one bundled function per route entry, the fallback, the event publisher, the meeting counter and the webhook worker', () => {
     const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], {
       encoding: 'utf8',
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' },
@@ -24,10 +24,10 @@ describe('cdk synth', () => {
     const functions = Object.values(template.Resources as Record<string, { Type: string }>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(routes.length + 3);
+    expect(functions).toHaveLength(routes.length + 4);
 
     const bundles = readdirSync(out).filter((name) => name.startsWith('asset.') && statSync(join(out, name)).isDirectory());
-    expect(bundles.length).toBe(routes.length + 3);
+    expect(bundles.length).toBe(routes.length + 4);
     for (const bundle of bundles) expect(readdirSync(join(out, bundle))).toContain('index.mjs');
 
     // Each bundle loads in a fresh Node process and exports its handler, as Lambda needs.

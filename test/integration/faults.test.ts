@@ -18,7 +18,10 @@ function injectFaults(fault: (command: unknown, send: Send) => Promise<unknown> 
 
 /** A transaction that writes a meeting (not, say, the invitation budget spent before it). */
 const writesMeeting = (command: unknown): boolean =>
-  command instanceof TransactWriteCommand && (command.input.TransactItems ?? []).some((item) => item.Put?.Item?.type === 'meeting');
+  command instanceof TransactWriteCommand &&
+  (command.input.TransactItems ?? []).some(
+    (item) => item.Update?.Key?.sk === 'MEETING' && Object.values(item.Update.ExpressionAttributeValues ?? {}).includes('meeting'),
+  );
 
 const timeout = () => Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });

@@ -7,7 +7,7 @@ const record = (sequence: string, pk: string, sk: string, organiser?: string): D
   dynamodb: {
     SequenceNumber: sequence,
     Keys: { pk: { S: pk }, sk: { S: sk } },
-    ...(organiser ? { NewImage: { organiser: { M: { id: { S: organiser } } } } } : {}),
+    NewImage: { gsi3pk: { S: 'RECOUNT#someone' }, ...(organiser ? { organiser: { M: { id: { S: organiser } } } } : {}) },
   },
 });
 
@@ -55,6 +55,21 @@ describe('the stream counter', () => {
     });
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '3' }]);
     expect(errors).toEqual([{ pk: 'MEETING#bad', sk: 'MEMBER#g' }]);
+  });
+
+  it("leaves alone the counter's own writes and deletions", async () => {
+    const seen: Key[] = [];
+    const counter = streamCounter({ recount: async (key: Key) => void seen.push(key) });
+    const settled = {
+      eventName: 'MODIFY' as const,
+      dynamodb: { SequenceNumber: '1', Keys: { pk: { S: 'MEETING#a' }, sk: { S: 'MEETING' } }, NewImage: {} },
+    };
+    const deleted = {
+      eventName: 'REMOVE' as const,
+      dynamodb: { SequenceNumber: '2', Keys: { pk: { S: 'MEETING#a' }, sk: { S: 'MEMBER#g' } } },
+    };
+    expect(await counter({ Records: [settled, deleted] })).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual([]);
   });
 
   it('fails the whole batch when nothing of it could be done', async () => {

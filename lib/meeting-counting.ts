@@ -1,0 +1,149 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Partition } from '../functions/routes';
+import { partitions } from '../functions/store/items/partitions';
+import { ApiFunction } from './api-function';
+import { deadLetterQueue } from './dead-letter-queue';
+
+/**
+ * The partitions the counter reaches: the meetings' entries it reads and settles, and the
+ * users' counter items (`USER#<id>` / `COUNT#<YYYY-MM>`) it moves them between.
+ */
+export const COUNTER_PARTITIONS: readonly Partition[] = ['meeting', 'user'];
+
+export interface MeetingCountingProps {
+  /** The service's table; it must have a stream (keys are all the counter reads of it). */
+  table: ITable;
+  /** Directory holding the handler modules. */
+  functionsDir: string;
+  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
+  credentialsProvider: string;
+  /** IANA zone of the service. @default 'UTC' */
+  timeZone?: string;
+  /** Oldest uncounted change, in seconds, tolerated before the iterator-age alarm fires. @default 300 */
+  iteratorAgeAlarmSeconds?: number;
+}
+
+/**
+ * Each user's meeting counters (`store/meeting-counts.ts`) are kept up to date from the
+ * table's stream: every change of a meeting's entry (the meeting item, a membership)
+ * invokes the counter (only keys in the `MEETING#` partitions reach it), which reads the
+ * entry as it is now and moves its contribution between its member's counters in one
+ * transaction. Recounting is idempotent and order-independent, so a batch the counter
+ * cannot get through is simply retried, split in halves to isolate the failing change,
+ * and finally recorded on the failure queue; alarms tell when counting falls behind
+ * (counts stay exact meanwhile, but each listing's count reads more), fails, or gives up.
+ */
+export class MeetingCounting extends Construct {
+  readonly counter: ApiFunction;
+  /** Where the stream's event source records the batches it gave up on (their stream positions, not their records). */
+  readonly failureQueue: Queue;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MeetingCountingProps) {
+    super(scope, id);
+    const { table } = props;
+    if (!table.tableStreamArn) throw new Error('MeetingCounting needs a table with a stream');
+
+    this.failureQueue = deadLetterQueue(
+      this,
+      'FailureQueue',
+      "the on-failure destination of the meeting counter's stream event source mapping",
+    );
+
+    this.counter = new ApiFunction(this, 'Counter', {
+      functionsDir: props.functionsDir,
+      credentialsProvider: props.credentialsProvider,
+      handlerModule: 'integrations/count-meetings',
+      timeZone: props.timeZone,
+      // A batch of 100 changes, each a read and a transaction (re-read when a write overtook it).
+      timeout: Duration.seconds(60),
+    });
+    this.counter.bindTable(table, 'readwrite', COUNTER_PARTITIONS);
+    const fn = this.counter.function;
+
+    fn.addEventSource(
+      new DynamoEventSource(table, {
+        // Nothing already in the stream when the mapping is created is skipped.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        // Two batches at a time per shard: a recount reads the entry as it is now, so the
+        // order changes are counted in does not matter (unlike the publisher's). Kept modest:
+        // concurrent recounts of one entry, or of one user's counter month, only collide and
+        // retry their transactions, and each shard adds this many concurrent invocations.
+        parallelizationFactor: 2,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // Half the stream's 24-hour retention: a change given up on for its age is still in
+        // the stream for 12 more hours, where the failure message's sequence numbers find it.
+        maxRecordAge: Duration.hours(12),
+        onFailure: new SqsDlq(this.failureQueue),
+        // Only the writes of meetings' entries invoke the function: every write of an entry
+        // files it for recount (`gsi3pk`), so the counter's own writes (which take it off
+        // that list) and its deletions of tombstones never come back to it.
+        filters: [
+          FilterCriteria.filter({
+            dynamodb: {
+              Keys: { pk: { S: FilterRule.beginsWith(partitions.meeting) } },
+              NewImage: { gsi3pk: { S: FilterRule.exists() } },
+            },
+          }),
+        ],
+      }),
+    );
+
+    // Reading a stream needs dynamodb:ListStreams, which takes no resource ARN; the stream's
+    // own actions (DescribeStream, GetShardIterator, GetRecords) name the table's stream.
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams (needed by the stream event source) and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; every other statement names its resource.',
+      });
+    }
+
+    this.addAlarms(props.iteratorAgeAlarmSeconds ?? 300);
+  }
+
+  private addAlarms(iteratorAgeSeconds: number): void {
+    const fn = this.counter.function;
+    const minute = Duration.minutes(1);
+    const fiveMinutes = Duration.minutes(5);
+    this.alarms.push(
+      new Alarm(this, 'IteratorAgeAlarm', {
+        alarmDescription: `Meeting counters more than ${iteratorAgeSeconds} s behind their changes, for 5 minutes (counts stay exact, but each listing's count reads more)`,
+        metric: fn.metric('IteratorAge', { period: minute, statistic: 'Maximum' }),
+        threshold: iteratorAgeSeconds * 1000,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 5,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'FailureQueueAlarm', {
+        alarmDescription:
+          'Changes given up on by the meeting counter: their entries stay in the recount index until counted (recount them by hand)',
+        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'CounterErrorsAlarm', {
+        alarmDescription: 'Meeting counter failed whole batches (they are retried, then bisected)',
+        metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

@@ -1,0 +1,331 @@
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { partitions } from '../../functions/store/items/partitions';
+import { LAMBDA_RUNTIME, leadingKeyPattern, tableActions } from '../../lib/api-function';
+import { CalendarStack } from '../../lib/calendar-stack';
+import { COUNTER_PARTITIONS } from '../../lib/meeting-counting';
+
+// Bundling is skipped: these tests read the template, not the code assets.
+function synthesize() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new CalendarStack(app, 'TestStack', { timeZone: 'Asia/Kolkata' });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+const { app, stack, template } = synthesize();
+const { counting } = stack;
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string[]>>;
+};
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const queueId = idOf(counting.failureQueue);
+const counterId = idOf(counting.counter.function);
+const tableId = idOf(stack.table);
+const counterRoleId = stack.getLogicalId(counting.counter.function.role!.node.defaultChild as CfnElement);
+
+const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+/** Every statement of the policies attached to the counter's role. */
+const counterStatements: Statement[] = resources('AWS::IAM::Policy')
+  .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: counterRoleId }]))
+  .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+
+/** The statements of the counter that grant any of the actions with this prefix. */
+const counterStatementsFor = (prefix: string) =>
+  counterStatements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
+
+/** The counter's event source mapping. */
+function mapping(): Record<string, unknown> {
+  const mappings = resources('AWS::Lambda::EventSourceMapping').filter(
+    ([, resource]) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify({ Ref: counterId }),
+  );
+  expect(mappings).toHaveLength(1);
+  return mappings[0]![1].Properties;
+}
+
+type Pattern = { [key: string]: Pattern | readonly unknown[] };
+
+/**
+ * Whether a Lambda event filter pattern matches a record, for the pattern forms used here:
+ * a list of allowed values (plain values or `{ prefix }`), or an object of nested patterns.
+ */
+function matches(pattern: Pattern, value: unknown): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = (value as Record<string, unknown> | undefined)?.[key];
+    if (!Array.isArray(expected)) return matches(expected as Pattern, actual);
+    return expected.some((allowed: unknown) =>
+      typeof allowed === 'object' && allowed !== null && 'prefix' in allowed
+        ? typeof actual === 'string' && actual.startsWith((allowed as { prefix: string }).prefix)
+        : typeof allowed === 'object' && allowed !== null && 'exists' in allowed
+          ? (actual !== undefined) === (allowed as { exists: boolean }).exists
+          : allowed === actual,
+    );
+  });
+}
+
+const streamRecord = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', pk: string, sk: string, filed = true) => {
+  const keys = { pk: { S: pk }, sk: { S: sk } };
+  const image = { ...keys, type: { S: 'meeting' }, ...(filed ? { gsi3pk: { S: 'RECOUNT#u1' } } : {}) };
+  return {
+    eventName,
+    dynamodb: {
+      Keys: keys,
+      ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image, ...(eventName === 'MODIFY' ? { OldImage: image } : {}) }),
+    },
+  };
+};
+
+describe('meeting counting in the CDK stack', () => {
+  describe("the counter's stream event source", () => {
+    it("reads the table's stream from its oldest record, in batches of up to 100, two at a time per shard", () => {
+      expect(mapping()).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        FunctionName: { Ref: counterId },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
+        // Recounting does not depend on the order of changes; kept modest all the same.
+        ParallelizationFactor: 2,
+      });
+    });
+
+    it('retries a failing batch a bounded number of times, bisecting it, and reports the records it could not count', () => {
+      expect(mapping()).toMatchObject({
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRecordAgeInSeconds: 12 * 60 * 60,
+      });
+      // Given up on while the stream (24 hours) still holds the record, so it can be read again.
+      expect(mapping().MaximumRecordAgeInSeconds).toBeLessThan(24 * 60 * 60);
+    });
+
+    it('records every batch it gives up on in its own failure queue', () => {
+      expect(mapping().DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
+      expect(queueId).not.toBe(idOf(stack.events.failureQueue));
+    });
+
+    it("invokes the counter for every write of an entry in a meeting's partition, and for nothing else", () => {
+      const { Filters } = mapping().FilterCriteria as { Filters: { Pattern: string }[] };
+      expect(Filters).toHaveLength(1);
+      const pattern = JSON.parse(Filters[0]!.Pattern) as Pattern;
+      expect(pattern).toEqual({
+        dynamodb: { Keys: { pk: { S: [{ prefix: 'MEETING#' }] } }, NewImage: { gsi3pk: { S: [{ exists: true }] } } },
+      });
+      expect(partitions.meeting).toBe('MEETING#');
+
+      for (const eventName of ['INSERT', 'MODIFY'] as const) {
+        expect(matches(pattern, streamRecord(eventName, 'MEETING#m1', 'MEETING'))).toBe(true);
+        expect(matches(pattern, streamRecord(eventName, 'MEETING#m1', 'MEMBER#u2'))).toBe(true);
+        // The counter's own write, which takes the entry off the recount list.
+        expect(matches(pattern, streamRecord(eventName, 'MEETING#m1', 'MEETING', false))).toBe(false);
+        for (const pk of ['USER#u1', 'MEMBER#u1', 'RECOUNT#u1', 'WEBHOOK#u1', 'TOKEN#t', 'IDEMPOTENCY', 'XMEETING#m1']) {
+          expect({ eventName, pk, matches: matches(pattern, streamRecord(eventName, pk, 'MEETING')) }).toEqual({
+            eventName,
+            pk,
+            matches: false,
+          });
+        }
+      }
+      // Removals are the counter's deletions of tombstones: nothing to count.
+      expect(matches(pattern, streamRecord('REMOVE', 'MEETING#m1', 'MEMBER#u2'))).toBe(false);
+    });
+  });
+
+  describe('the counter function', () => {
+    it('runs on the runtime of the other functions, on ARM64, traced, for up to a minute, told the table and the zone', () => {
+      const fn = template.findResources('AWS::Lambda::Function')[counterId]!.Properties as {
+        Runtime: string;
+        Architectures: string[];
+        TracingConfig: unknown;
+        Handler: string;
+        Timeout: number;
+        Environment: { Variables: Record<string, unknown> };
+      };
+      expect(fn).toMatchObject({
+        Runtime: LAMBDA_RUNTIME.name,
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        Timeout: 60,
+      });
+      const publisher = template.findResources('AWS::Lambda::Function')[idOf(stack.events.publisher.function)]!.Properties;
+      expect(fn.Runtime).toBe(publisher.Runtime);
+      expect(fn.Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
+      expect(fn.Environment.Variables.TIME_ZONE).toBe('Asia/Kolkata');
+      expect(fn.Environment.Variables.EVENT_BUS_NAME).toBeUndefined();
+    });
+
+    it('is granted exactly: its logs, traces, the bound table access, the stream, and the failure queue', () => {
+      expect(counterStatements.flatMap(actionsOf).sort()).toEqual(
+        [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          ...tableActions.readwrite,
+          'dynamodb:ListStreams',
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'sqs:SendMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+        ].sort(),
+      );
+      for (const statement of counterStatements) expect(statement.Effect).toBe('Allow');
+    });
+
+    it('may reach the items of the MEETING# and USER# partitions only (dynamodb:LeadingKeys), and never Scan', () => {
+      expect(COUNTER_PARTITIONS).toEqual(['meeting', 'user']);
+      const itemStatements = counterStatements.filter((statement) =>
+        actionsOf(statement).some((action) => tableActions.readwrite.includes(action)),
+      );
+      expect(itemStatements).toHaveLength(1);
+      const [items] = itemStatements;
+      // What a recount does: read the entry, then one transaction of counter updates and the
+      // entry's own update or deletion (a transaction's items need their item actions).
+      for (const needed of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actionsOf(items!)).toContain(needed);
+      expect(actionsOf(items!).sort()).toEqual([...tableActions.readwrite].sort());
+      expect(items!.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MEETING#*', 'USER#*'] },
+      });
+      expect(items!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys']).toEqual(
+        COUNTER_PARTITIONS.map((name) => leadingKeyPattern(partitions[name])),
+      );
+      // On this table (and its indexes) only, never every resource.
+      expect(JSON.stringify(items!.Resource)).toContain(`"${tableId}","Arn"`);
+      expect(items!.Resource).not.toBe('*');
+
+      const actions = counterStatements.flatMap(actionsOf);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+      // Nothing else of the table: no second item grant, no table-level actions.
+      const dynamo = counterStatementsFor('dynamodb:').flatMap(actionsOf);
+      expect(dynamo.sort()).toEqual(
+        [
+          ...tableActions.readwrite,
+          'dynamodb:ListStreams',
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+        ].sort(),
+      );
+    });
+
+    it("may read the table's stream, and list streams (which takes no resource ARN)", () => {
+      expect(
+        counterStatementsFor('dynamodb:').filter((statement) => actionsOf(statement).some((action) => /Stream|Records|Shard/.test(action))),
+      ).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Resource: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        },
+      ]);
+      const wildcards = counterStatements.filter((statement) => statement.Resource === '*').flatMap(actionsOf);
+      expect(wildcards.sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    });
+
+    it('may send to its failure queue only', () => {
+      expect(counterStatementsFor('sqs:')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        },
+      ]);
+    });
+  });
+
+  describe('the failure queue', () => {
+    it('is encrypted, refuses requests not made over TLS, and keeps what it is given for 14 days', () => {
+      const queue = template.findResources('AWS::SQS::Queue')[queueId]!.Properties as Record<string, unknown>;
+      expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
+      expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+      const policies = resources('AWS::SQS::QueuePolicy').filter(
+        ([, policy]) => JSON.stringify(policy.Properties.Queues) === JSON.stringify([{ Ref: queueId }]),
+      );
+      expect(policies).toHaveLength(1);
+      expect(JSON.stringify(policies[0]![1].Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    });
+  });
+
+  describe('alarms', () => {
+    const ownIds = counting.alarms.map((alarm) => idOf(alarm));
+    const alarm = (metricName: string) => {
+      const found = resources('AWS::CloudWatch::Alarm').filter(
+        ([id, resource]) => ownIds.includes(id) && resource.Properties.MetricName === metricName,
+      );
+      expect(found).toHaveLength(1);
+      return found[0]![1].Properties;
+    };
+
+    it('fires when the oldest uncounted change is over 5 minutes old for 5 minutes', () => {
+      expect(alarm('IteratorAge')).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: counterId } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+        Threshold: 300_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('fires as soon as the failure queue holds a message', () => {
+      expect(alarm('ApproximateNumberOfMessagesVisible')).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('fires when the counter fails a whole batch', () => {
+      expect(alarm('Errors')).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: counterId } }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it("are among the stack's alarms", () => {
+      expect(counting.alarms).toHaveLength(3);
+      for (const countingAlarm of counting.alarms) expect(stack.alarms).toContain(countingAlarm);
+    });
+  });
+
+  it('passes the cdk-nag AwsSolutions checks, acknowledging only what has no narrower form', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(counting);
+    expect(report.violations).toEqual([]);
+    const acknowledged = (scope: { node: { metadata: { type: string; data: unknown }[] } }) =>
+      scope.node.metadata
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.keys(entry.data as object).map((id) => id.replace(/^annotation::/i, '')));
+    expect(acknowledged(counting.failureQueue)).toEqual(['AwsSolutions-SQS3']);
+    expect(acknowledged(counting)).toEqual([]);
+    // The counter's role: X-Ray (from ApiFunction) and ListStreams, the only `Resource: *` grants.
+    const policy = counting.counter.function.role!.node.tryFindChild('DefaultPolicy')!;
+    expect(acknowledged(policy)).toEqual(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::*]']);
+    const reasons = policy.node.metadata.flatMap((entry) => Object.values(entry.data as object) as string[]);
+    expect(reasons.some((reason) => reason.includes('dynamodb:ListStreams'))).toBe(true);
+  });
+});
