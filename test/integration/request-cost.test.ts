@@ -11,6 +11,7 @@ import { services } from '../../functions/services';
 import { createMeetingCounts } from '../../functions/store';
 import { ulid } from 'ulid';
 import { call, type LoggedIn, signedInUser } from '../support/api';
+import { pinClock, unpinClock } from '../support/clock';
 
 const { dynamoDb, documentClient, config } = services();
 recordCallMetrics(dynamoDb);
@@ -20,6 +21,9 @@ async function measured(run: () => Promise<unknown>): Promise<CallMetrics> {
   await requestMetrics.run(metrics, run);
   return metrics;
 }
+
+/** Today at 10:30 UTC (the service's zone in tests): a default listing counts the rest of the day from the index. */
+const halfPastTen = () => Math.floor(Date.now() / 86_400_000) * 86_400_000 + 10.5 * 3_600_000;
 
 const read = (pk: string) => documentClient.send(new GetCommand({ TableName: config.tableName, Key: { pk, sk: 'nothing' } }));
 
@@ -89,6 +93,8 @@ describe('the cost of a request', () => {
   it('lists a page in two steps once the caller is known: the caller beside the index page and the count, then the meetings', async () => {
     const me = await signedInUser('cost');
     expect((await book(me, 10)).status).toBe(201);
+    // Half past ten: the count reads the rest of today too.
+    pinClock(halfPastTen());
     // The first request of a caller in a container learns who the credentials name.
     const first = await measured(() => call('GET', '/api/event/', { headers: me.auth }));
     expect(first).toMatchObject({ calls: 6, depth: 3 });
@@ -96,9 +102,27 @@ describe('the cost of a request', () => {
     const figures = await measured(async () => {
       status = (await call('GET', '/api/event/', { headers: me.auth })).status;
     });
+    unpinClock();
     expect(status).toBe(200);
     // The caller, the index page and the count's three small reads, then the meetings.
     expect(figures).toMatchObject({ calls: 6, depth: 2, writeUnits: 0 });
+  });
+
+  it("keeps a booking's counters for a read and a transaction per person, beside the booking", async () => {
+    const counts = createMeetingCounts(documentClient, config.tableName);
+    const [me, ...guests] = await Promise.all([signedInUser('upkeep'), signedInUser('upkeep'), signedInUser('upkeep')]);
+    const booked = await book(me, 14, guests);
+    expect(booked.status).toBe(201);
+    const id = booked.body.response.id as string;
+    const entries = [
+      { pk: `MEETING#${id}`, sk: 'MEETING' },
+      ...guests.map((guest) => ({ pk: `MEETING#${id}`, sk: `MEMBER#${guest.user.id}` })),
+    ];
+    const upkeep = await measured(() => Promise.all(entries.map((key) => counts.recount(key))));
+    // Each entry: a consistent read, then one transaction (its counter month and itself).
+    expect(upkeep).toMatchObject({ calls: 6, readUnits: 3, writeUnits: 12 });
+    // Caught up, a recount reads and stops.
+    expect(await measured(() => Promise.all(entries.map((key) => counts.recount(key))))).toMatchObject({ calls: 3, writeUnits: 0 });
   });
 
   it('lists a page of 400 meetings for the read units of a page of 12, once the counters have caught up', async () => {
@@ -137,8 +161,14 @@ describe('the cost of a request', () => {
       expect(first.body.count).toBe(meetings);
       return measured(() => call('GET', '/api/event/', { headers: me.auth }));
     };
-    const [few, many] = [await measure(12), await measure(400)];
-    expect(many).toEqual(few);
+    // Half past ten, all along: both listings count the rest of the same day alike.
+    pinClock(halfPastTen());
+    try {
+      const [few, many] = [await measure(12), await measure(400)];
+      expect(many).toEqual(few);
+    } finally {
+      unpinClock();
+    }
   }, 120_000);
 
   it('books a meeting with known guests in two steps: the caller, then one transaction that also spends the invitation budget', async () => {
