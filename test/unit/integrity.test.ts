@@ -136,3 +136,49 @@ describe('the integrity checker', () => {
     expect(integrityProblems(items, new Set(['bob']))).toEqual(['active meeting m1 holds no hour of bob']);
   });
 });
+
+describe("the integrity checker's view of the meeting counters", () => {
+  const counted = (item: Item, countAs: string, counted?: string, filed = countAs !== counted) => ({
+    ...item,
+    countAs,
+    ...(counted !== undefined && { counted }),
+    ...(filed && { gsi3pk: `RECOUNT#${item.type === 'meeting' ? 'ann' : 'bob'}` }),
+  });
+  const here = 'active#2030-01-01 10:00:00';
+  const month = (who: string, values: Record<string, number>) => ({
+    pk: `USER#${who}`,
+    sk: 'COUNT#2030-01',
+    type: 'meetingCounts',
+    ...values,
+  });
+  const table = (entries: Item[], counters: Item[]) => [...user(ann), ...user(bob), hour(ann), hour(bob), ...entries, ...counters];
+
+  it('accepts entries counted where they count, and entries filed for recount the counters do not hold yet', () => {
+    expect(
+      integrityProblems(table([counted(meeting('active'), here, here), counted(membership(), here)], [month('ann', { active01: 1 })])),
+    ).toEqual([]);
+  });
+
+  it('finds counters that hold more or less than the entries counted there', () => {
+    expect(
+      integrityProblems(
+        table([counted(meeting('active'), here, here), counted(membership(), here, here)], [month('ann', { active01: 2 })]),
+      ),
+    ).toEqual([
+      'counter ann/2030-01/active01 holds 2 but 1 entries are counted there',
+      'counter bob/2030-01/active01 holds 0 but 1 entries are counted there',
+    ]);
+  });
+
+  it('finds an entry not counted as it counts that is not filed for recount, and one that counts as a stale time', () => {
+    const stale = 'active#2030-01-02 10:00:00';
+    expect(
+      integrityProblems(
+        table([counted(meeting('active'), here, undefined, false), counted(membership(), stale, stale)], [month('bob', { active02: 1 })]),
+      ),
+    ).toEqual([
+      'membership of bob in meeting m1 counts as a stale time or status',
+      `meeting entry of ann in MEETING#m1 is counted as undefined but counts as ${here}, and is not filed for recount`,
+    ]);
+  });
+});
