@@ -107,10 +107,18 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
       number(http.p99, 1),
     ]),
   );
+  // A floor that failed is no floor: its figures would flatter or shame the service.
+  const failedFloors = operationResults
+    .filter(({ floor }) => floor && floor.errors > 0)
+    .map(
+      ({ operation, concurrency, floor }) =>
+        `The floor of ${operation} at ${concurrency} failed ${floor!.errors} times, first: ${floor!.firstError}`,
+    );
   return [
     'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly), each measured after a warm-up round:',
     '',
     operations,
+    ...(failedFloors.length > 0 ? ['', ...failedFloors] : []),
     '',
     ...(coldRounds.length > 0
       ? [
