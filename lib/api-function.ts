@@ -125,17 +125,23 @@ export class ApiFunction extends Construct {
    * recognises callers may also extend a token's `expiresAt` (renewal by use) and nothing
    * else of it, even when its access is read-only.
    */
-  bindTable(table: ITable, access: TableAccess, partitionNames: readonly Partition[]): void {
+  bindTable(
+    table: ITable,
+    access: TableAccess,
+    partitionNames: readonly Partition[],
+    /** Narrower than the access level: only these item actions, on the table alone (no index). */
+    only?: { actions: readonly string[] },
+  ): void {
     if (access === 'none') return;
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     // The table and each of its indexes by name (listing queries read the indexes).
-    const indexes = tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
+    const indexes = only ? [] : tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     const leadingKeys = (names: readonly Partition[]) => ({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': names.map((name) => leadingKeyPattern(partitions[name])) },
     });
     this.role.addToPolicy(
       new PolicyStatement({
-        actions: tableActions[access],
+        actions: only ? [...only.actions] : tableActions[access],
         resources: [table.tableArn, ...indexes],
         conditions: leadingKeys(partitionNames),
       }),

@@ -15,6 +15,8 @@ import { deadLetterQueue } from './dead-letter-queue';
  * users' counter items (`USER#<id>` / `COUNT#<YYYY-MM>`) it moves them between.
  */
 export const COUNTER_PARTITIONS: readonly Partition[] = ['meeting', 'user'];
+/** What a recount does to items: read an entry, update counters and the entry, delete a tombstone. */
+export const COUNTER_ACTIONS: readonly string[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export interface MeetingCountingProps {
   /** The service's table; it must have a stream (keys are all the counter reads of it). */
@@ -64,7 +66,8 @@ export class MeetingCounting extends Construct {
       // A batch of 100 changes, each a read and a transaction (re-read when a write overtook it).
       timeout: Duration.seconds(60),
     });
-    this.counter.bindTable(table, 'readwrite', COUNTER_PARTITIONS);
+    // A recount reads an entry, then updates its counter month and the entry (or deletes a tombstone).
+    this.counter.bindTable(table, 'readwrite', COUNTER_PARTITIONS, { actions: COUNTER_ACTIONS });
     const fn = this.counter.function;
 
     fn.addEventSource(

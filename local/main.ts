@@ -138,7 +138,9 @@ async function main(): Promise<void> {
   counter = startStreamPoller({
     client,
     tableName: process.env.TABLE_NAME,
-    handle: streamCounter(createMeetingCounts(services().documentClient, process.env.TABLE_NAME)),
+    handle: streamCounter(createMeetingCounts(services().documentClient, process.env.TABLE_NAME), (error, key) =>
+      console.error(`Meeting counters: could not recount ${key.pk} ${key.sk} (it is read again): ${String(error)}`),
+    ),
     ...(dataDir ? { positionFile: join(resolve(dataDir), 'count-position.json') } : {}),
     onGiveUp: (record) =>
       console.error(

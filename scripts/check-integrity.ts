@@ -11,9 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSetting } from '../functions/config';
 import { createClients } from '../functions/store/client';
-import { integrityProblems } from '../functions/store/integrity';
 import { readRuntimeFile } from '../local/runtime-file';
-import { readTable } from '../local/table-scan';
+import { tableProblems } from '../local/table-scan';
 
 const HELP = `Nothing to check: no \`npm start\` runs on this port and no database is named. Either
 - start the service (\`npm start\`) and run this again, with PORT=<its port> if it is not 3000;
@@ -57,10 +56,9 @@ async function main(): Promise<void> {
   if (found.accessKeyId) process.env.AWS_ACCESS_KEY_ID = process.env.AWS_SECRET_ACCESS_KEY = found.accessKeyId;
   if (found.endpoint) process.env.AWS_REGION ||= 'us-east-1';
   const { document } = createClients(found.endpoint ? { endpoint: found.endpoint } : {});
-  const items = await readTable(document, found.tableName);
-  const problems = integrityProblems(items);
+  const { problems, itemsRead } = await tableProblems(document, found.tableName);
   for (const problem of problems) console.log(problem);
-  console.log(`${found.tableName} at ${found.where}: ${items.length} items read, ${problems.length} problems found`);
+  console.log(`${found.tableName} at ${found.where}: ${itemsRead} items read, ${problems.length} problems found`);
   process.exit(problems.length === 0 ? 0 : 1);
 }
 

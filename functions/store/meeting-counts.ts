@@ -29,7 +29,7 @@ import {
   recountPartition,
 } from './items/meeting-counts';
 import { failedConditions } from './cancellation';
-import type { Table, TableQuery, TransactItem } from './table';
+import { type Table, type TableQuery, type TransactItem, TRANSACTION_MAX_ITEMS } from './table';
 import { tableDefinition } from './table-definition';
 
 /** How often `recount` reads an entry again after a write overtook it. */
@@ -150,8 +150,14 @@ export class MeetingCounts {
 
   /**
    * How many of the user's meetings `range` holds. `listing` is the range's own query on
-   * the listing index (read for a first day the range begins part of the way into). Users counted from before counters existed are counted by
-   * reading the range.
+   * the listing index (read for a first day the range begins part of the way into). Users
+   * counted from before counters existed are counted by reading the range.
+   *
+   * The recount index is eventually consistent: it may still show an entry the counter
+   * has just moved. So when it shows any, those entries and the counters are read again
+   * together, in one snapshot, and the count comes from that: what the counters hold and
+   * what each entry is counted as then agree. (One step more, while the counter is
+   * behind; with more than a transaction's worth to read, the range itself is counted.)
    */
   async count(range: MeetingRange, listing: TableQuery): Promise<number> {
     const fromDate = range.from.slice(0, 10);
@@ -173,18 +179,43 @@ export class MeetingCounts {
       partial ? this.table.count(firstDayOnly(listing, range)) : Promise.resolve(0),
     ]);
     if (!counters.some((item) => isCountedSince(item.sk))) return this.table.count(listing);
-    let total = firstDay;
-    for (const item of counters) {
-      if (isCountedSince(item.sk)) continue;
-      const month = monthOfCounts(item.sk);
-      for (const [name, value] of Object.entries(item)) {
-        const match = /^([a-z]+)(\d{2})$/.exec(name);
-        if (match && typeof value === 'number' && within(days, `${match[1]}#${month}-${match[2]} `)) total += value;
+    if (pending.length === 0) return firstDay + countedWithin(days, counters);
+    // The counters' months in range, and those the entries would move to or from.
+    const months = new Set(counters.filter((item) => !isCountedSince(item.sk)).map((item) => monthOfCounts(item.sk)));
+    for (const entry of pending) {
+      for (const value of [entry.countAs, entry.counted]) {
+        const place = countedPlace(value);
+        if (place && within(days, value)) months.add(place.month);
       }
     }
-    for (const entry of pending) total += Number(within(days, entry.countAs)) - Number(within(days, entry.counted));
-    return total;
+    const keys = [...[...months].map((month) => monthCountsKey(range.userId, month)), ...pending.map(({ pk, sk }) => ({ pk, sk }))];
+    if (keys.length > TRANSACTION_MAX_ITEMS) return this.table.count(listing);
+    const snapshot = (await this.table.snapshot(keys)).filter((item): item is StoredItem => item !== undefined);
+    const entries = snapshot.filter((item) => isMeetingPartition(item.pk));
+    const compensation = entries.reduce((sum, entry) => sum + Number(within(days, entry.countAs)) - Number(within(days, entry.counted)), 0);
+    return (
+      firstDay +
+      countedWithin(
+        days,
+        snapshot.filter((item) => !isMeetingPartition(item.pk)),
+      ) +
+      compensation
+    );
   }
+}
+
+/** What the counter items hold for the days and status of a range. */
+function countedWithin(days: CountedDays, counters: readonly StoredItem[]): number {
+  let total = 0;
+  for (const item of counters) {
+    if (isCountedSince(item.sk)) continue;
+    const month = monthOfCounts(item.sk);
+    for (const [name, value] of Object.entries(item)) {
+      const match = /^([a-z]+)(\d{2})$/.exec(name);
+      if (match && typeof value === 'number' && within(days, `${match[1]}#${month}-${match[2]} `)) total += value;
+    }
+  }
+  return total;
 }
 
 const recountIndex = tableDefinition.globalSecondaryIndexes[2];

@@ -15,6 +15,7 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactGetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -140,6 +141,17 @@ export class Table {
       }
       return found;
     });
+  }
+
+  /**
+   * The items of these keys (undefined where there is none), read together as one
+   * serializable snapshot (at most `TRANSACTION_MAX_ITEMS`), retried while a transaction
+   * writing them is under way.
+   */
+  async snapshot(keys: readonly Key[]): Promise<Array<StoredItem | undefined>> {
+    const input = { TransactItems: keys.map((Key) => ({ Get: { TableName: this.name, Key } })) };
+    const { Responses } = await read(() => withRetries(() => this.client.send(new TransactGetCommand(input)), this.retry));
+    return keys.map((_, index) => Responses?.[index]?.Item as StoredItem | undefined);
   }
 
   /**

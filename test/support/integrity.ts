@@ -1,7 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { services } from '../../functions/services';
-import { integrityProblems } from '../../functions/store/integrity';
-import { readTable } from '../../local/table-scan';
+import { tableProblems } from '../../local/table-scan';
 import { localClient } from '../../local/table';
 
 /**
@@ -16,5 +15,5 @@ export async function integrityOf(
     ? DynamoDBDocumentClient.from(localClient(options.endpoint, options.accessKeyId))
     : services().documentClient;
   const table = options.table ?? (process.env.TABLE_NAME as string);
-  return integrityProblems(await readTable(client, table), options.userIds ? new Set(options.userIds) : undefined);
+  return (await tableProblems(client, table, options.userIds ? new Set(options.userIds) : undefined)).problems;
 }

@@ -181,4 +181,11 @@ describe("the integrity checker's view of the meeting counters", () => {
       `meeting entry of ann in MEETING#m1 is counted as undefined but counts as ${here}, and is not filed for recount`,
     ]);
   });
+
+  it('finds an entry of a user counted from the start that says nothing of what it counts as', () => {
+    const since = { pk: 'USER#ann', sk: 'COUNT#~', type: 'countedSince', userId: 'ann' };
+    expect(integrityProblems(table([meeting('active'), counted(membership(), here)], [since]))).toEqual([
+      'meeting entry of ann in MEETING#m1 says nothing of what it counts as, though its member is counted from the start',
+    ]);
+  });
 });
