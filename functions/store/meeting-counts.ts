@@ -156,7 +156,7 @@ export class MeetingCounts {
    * The recount index is eventually consistent: it may still show an entry the counter
    * has just moved. So when it shows any, those entries and the counters are read again
    * together, in one snapshot, and the count comes from that: what the counters hold and
-   * what each entry is counted as then agree. (One step more, while the counter is
+   * what each entry is counted as then agree. (One call more, while the counter is
    * behind; with more than a transaction's worth to read, the range itself is counted.)
    */
   async count(range: MeetingRange, listing: TableQuery): Promise<number> {
