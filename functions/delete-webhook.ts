@@ -1,4 +1,4 @@
-import { NotFound } from './domain/errors';
+import { deleteWebhook } from './domain/webhooks';
 import { authenticatedRoute } from './http/route-handler';
 import { noContent } from './http/responses';
 import { services } from './services';
@@ -7,6 +7,6 @@ const { webhooks, authentication } = services();
 
 /** DELETE /api/webhooks/{id}/: 204; another user's or none: 404. */
 export const handler = authenticatedRoute(authentication, {}, async ({ event, principal }) => {
-  if (!(await webhooks.delete(principal.user.id, event.pathParameters?.id ?? ''))) throw new NotFound();
+  await deleteWebhook(event.pathParameters?.id ?? '', { webhooks, caller: principal.user });
   return noContent();
 });

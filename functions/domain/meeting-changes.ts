@@ -11,7 +11,7 @@ import type { MeetingStore } from './ports';
 import { responsesAfterChange } from './responses';
 import { formatSlot, hasBegun } from './time';
 import type { PublicUser } from './users';
-import { messages, tryParseFields } from './validation';
+import { isServiceId, messages, tryParseFields } from './validation';
 
 export const changeSchema = z.object({
   ...meetingFields,
@@ -20,12 +20,9 @@ export const changeSchema = z.object({
   }),
 });
 
-/** Meeting ids are ULIDs: 26 characters of Crockford's base 32. */
-const meetingIdPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
-
 /** The meeting, for one of its participants; NotFound for anyone else, and for ids that cannot exist. */
 export async function readMeeting(meetingId: string, deps: { meetings: MeetingStore; caller: PublicUser }): Promise<Meeting> {
-  if (!meetingIdPattern.test(meetingId)) throw new NotFound();
+  if (!isServiceId(meetingId)) throw new NotFound();
   const meeting = await deps.meetings.get(meetingId.toUpperCase());
   if (!meeting || !meeting.participants.some((participant) => participant.id === deps.caller.id)) throw new NotFound();
   return meeting;

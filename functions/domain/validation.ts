@@ -117,3 +117,6 @@ export function tryParseFields<T>(schema: z.ZodMiniType<T>, input: unknown): { v
   }
   return new ValidationFailed(fields, Object.keys(choices).length > 0 ? choices : undefined);
 }
+
+/** Ids this service makes are ULIDs: 26 characters of Crockford's base 32. Anything else names nothing. */
+export const isServiceId = (value: string) => /^[0-9A-HJKMNP-TV-Z]{26}$/i.test(value);

@@ -9,7 +9,7 @@ import { encodeTime, monotonicFactory } from 'ulid';
 import * as z from 'zod/mini';
 import { BusinessRuleViolation, ConcurrentModification, NotFound, ValidationFailed } from './errors';
 import { checkWebhookUrl, type UrlPolicy } from './webhook-urls';
-import { maxItems, messages, minItems, text, tryParseFields, typeMessage } from './validation';
+import { isServiceId, maxItems, messages, minItems, text, tryParseFields, typeMessage } from './validation';
 
 /** The event types a subscription may ask for (`"*"`: all of them, and those to come). */
 export const WEBHOOK_EVENT_TYPES = [
@@ -241,9 +241,15 @@ function withUrl<T extends { url?: unknown }>(schema: z.ZodMiniType<T>, body: un
 
 /** The caller's subscription, or NotFound (also for another user's). */
 export async function readWebhook(id: string, deps: Pick<WebhookDeps, 'webhooks' | 'caller'>): Promise<Webhook> {
+  if (!isServiceId(id)) throw new NotFound();
   const webhook = await deps.webhooks.get(deps.caller.id, id);
   if (!webhook) throw new NotFound();
   return webhook;
+}
+
+/** DELETE /api/webhooks/{id}/: the caller's subscription ends; NotFound when there is none. */
+export async function deleteWebhook(id: string, deps: Pick<WebhookDeps, 'webhooks' | 'caller'>): Promise<void> {
+  if (!isServiceId(id) || !(await deps.webhooks.delete(deps.caller.id, id))) throw new NotFound();
 }
 
 /** PATCH /api/webhooks/{id}/: changes url, events, description, active. */
@@ -358,6 +364,7 @@ export async function listDeliveries(id: string, deps: Pick<WebhookDeps, 'webhoo
 /** POST .../deliveries/{delivery_id}/redeliver/: sends it again now, under the same `webhook-id`. */
 export async function redeliver(id: string, deliveryId: string, deps: WebhookDeps & { queue: DeliveryQueue }): Promise<void> {
   await readWebhook(id, deps);
+  if (!isServiceId(deliveryId)) throw new NotFound();
   // An attempt in flight may log its outcome meanwhile: read again and retry a few times.
   for (let tries = 0; tries < 3; tries++) {
     const delivery = await deps.webhooks.getDelivery(deps.caller.id, id, deliveryId);
