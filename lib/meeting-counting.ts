@@ -88,9 +88,10 @@ export class MeetingCounting extends Construct {
         // the stream for 12 more hours, where the failure message's sequence numbers find it.
         maxRecordAge: Duration.hours(12),
         onFailure: new SqsDlq(this.failureQueue),
-        // Only the writes of meetings' entries invoke the function: every write of an entry
-        // files it for recount (`gsi3pk`), so the counter's own writes (which take it off
-        // that list) and its deletions of tombstones never come back to it.
+        // Only writes of meetings' entries filed for recount (`gsi3pk`) invoke the function:
+        // every write that changes what an entry counts as files it, so the counter's own
+        // writes (which take it off that list), its deletions of tombstones and changes that
+        // count as before never reach it.
         filters: [
           FilterCriteria.filter({
             dynamodb: {

@@ -30,9 +30,10 @@ interface Entry {
 /** The entry a record is about, and whose counters it moves (the organiser of a meeting item, the guest of a membership). */
 function entryOf(record: DynamoDBRecord): { key: Key; member: string } | undefined {
   const stream = record.dynamodb;
-  // Every write of an entry files it for recount; the counter's own writes, which take it
-  // off that list, and its deletions of tombstones leave nothing to count (in AWS the event
-  // source's filter keeps them away).
+  // An entry with something to count is filed for recount (every write that changes what
+  // it counts as files it); the counter's own writes, which take it off that list, its
+  // deletions of tombstones, and changes that count as before leave nothing to count (in
+  // AWS the event source's filter keeps them away).
   if (!stream?.Keys || stream.NewImage?.gsi3pk === undefined) return undefined;
   const key = unmarshall(stream.Keys as Record<string, AttributeValue>);
   if (typeof key.pk !== 'string' || typeof key.sk !== 'string') return undefined;

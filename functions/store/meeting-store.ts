@@ -144,8 +144,12 @@ export class DynamoMeetingStore implements MeetingStore {
   }
 
   /** The meeting item rewritten, only if still at `version` (the counter's bookkeeping on it is left as it is). */
-  private rewriteMeeting(meeting: Meeting, writeId: string, version: number) {
-    const update = updateSettingAll(toMeetingItem(meeting, writeId), MEETING_OPTIONAL_ATTRIBUTES);
+  private rewriteMeeting(meeting: Meeting, writeId: string, version: number, recount: boolean) {
+    // A change that leaves the organiser's entry counting as before (a title, an answer)
+    // leaves its counting alone: nothing for the counter to do, nor to contend with.
+    const { countAs, gsi3pk, gsi3sk, ...rest } = toMeetingItem(meeting, writeId);
+    const item = recount ? { ...rest, countAs, gsi3pk, gsi3sk } : rest;
+    const update = updateSettingAll(item, MEETING_OPTIONAL_ATTRIBUTES);
     return {
       Update: {
         TableName: this.table.name,
@@ -219,7 +223,7 @@ export class DynamoMeetingStore implements MeetingStore {
 
     const writeId = randomUUID();
     const items = [
-      this.rewriteMeeting(after, writeId, before.version),
+      this.rewriteMeeting(after, writeId, before.version, reindexed),
       ...taken.map((participant) => this.takeHour(after, participant)),
       ...freed.map((participant) => ({
         Delete: {

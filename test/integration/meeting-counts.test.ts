@@ -290,6 +290,23 @@ describe("a listing's count", () => {
     }
   });
 
+  it('gives the counter nothing to do for a change that counts as before (a title, an answer), and files the entries a move changes', async () => {
+    const [me, guest] = await Promise.all([signedInUser('counts'), signedInUser('counts')]);
+    const body = { title: 'Quiet', description: '', time_slot: `${dates[6]} 09:00:00`, participants: [guest.user.email] };
+    const id = (await call('POST', '/api/event/', { headers: me.auth, body })).body.response.id as string;
+    const keys = entriesOf({ id, organiser: me, guests: [guest] }, [guest]);
+    for (const key of keys) await counts.recount(key);
+    expect([await pendingOf(me.user.id), await pendingOf(guest.user.id)]).toEqual([0, 0]);
+    expect((await call('PATCH', `/api/event/${id}/`, { headers: me.auth, body: { title: 'Renamed' } })).status).toBe(200);
+    expect((await call('POST', `/api/event/${id}/respond/`, { headers: guest.auth, body: { response: 'declined' } })).status).toBe(200);
+    expect([await pendingOf(me.user.id), await pendingOf(guest.user.id)]).toEqual([0, 0]);
+    await expectCountsRight([me, guest]);
+    expect((await call('PATCH', `/api/event/${id}/`, { headers: me.auth, body: { time_slot: `${dates[7]} 09:00:00` } })).status).toBe(200);
+    expect([await pendingOf(me.user.id), await pendingOf(guest.user.id)]).toEqual([1, 1]);
+    await expectCountsRight([me, guest]);
+    expect(await integrityOf({ userIds: [me.user.id, guest.user.id] })).toEqual([]);
+  });
+
   it('reads the range for a user counted from before counters existed', async () => {
     const me = await signedInUser('counts');
     for (const date of dates.slice(1, 4)) {

@@ -5,8 +5,8 @@
  * - Each member's entry (the meeting item for its organiser, a membership for a guest)
  *   says what it counts as (`countAs`: `<status>#<time_slot>`; absent on a removed
  *   guest's tombstone) and what the counters hold for it (`counted`, written only by the
- *   counter, `meeting-counts.ts`). Every write of an entry also files it under the
- *   member's recount partition (`RECOUNT#<userId>`, the `byRecount` index) until the
+ *   counter, `meeting-counts.ts`). Every write that creates an entry or changes what it
+ *   counts as also files it under the member's recount partition (`RECOUNT#<userId>`, the `byRecount` index) until the
  *   counter has caught up with it.
  * - A user's counters: one item per month (`USER#<id>` / `COUNT#<YYYY-MM>`), one number
  *   per status and day (`active05`, `cancelled31`).
