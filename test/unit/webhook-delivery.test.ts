@@ -106,7 +106,7 @@ function world(retryScale?: number) {
   async function subscribe(ownerId: string, change: Partial<Webhook> = {}): Promise<Webhook> {
     const stamp = new Date(clock.now).toISOString();
     const hook: Webhook = {
-      id: `01J0HOOK${String(++count).padStart(18, '0')}`,
+      id: `01J0HK${String(++count).padStart(20, '0')}`,
       ownerId,
       url: `https://${ownerId}.example.com/hook/${count}`,
       events: ['*'],
