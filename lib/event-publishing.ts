@@ -1,15 +1,15 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/integrations/eventbridge-transport';
 import type { ItemType } from '../functions/store/items/item';
 import { ApiFunction } from './api-function';
 import { deadLetterQueue } from './dead-letter-queue';
+import { readStream, streamConsumerAlarms } from './stream-consumer';
 
 /**
  * The item kinds whose committed changes become domain events (`store/change-images.ts`
@@ -81,74 +81,27 @@ export class EventPublishing extends Construct {
     fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
     this.bus.grantPutEventsTo(fn);
 
-    fn.addEventSource(
-      new DynamoEventSource(table, {
-        // Nothing already in the stream when the mapping is created is skipped.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        // One batch at a time per shard: a meeting's events are published in the order of its changes.
-        parallelizationFactor: 1,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        // Half the stream's 24-hour retention: a change given up on for its age is still in
-        // the stream for 12 more hours, where the failure message's sequence numbers find it.
-        maxRecordAge: Duration.hours(12),
-        onFailure: new SqsDlq(this.failureQueue),
-        // Only changes that can make an event invoke the function (REMOVE never makes one).
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { NewImage: { type: { S: FilterRule.or(...EVENT_ITEM_TYPES) } } },
-          }),
-        ],
-      }),
-    );
+    readStream(fn, table, {
+      failureQueue: this.failureQueue,
+      // One batch at a time per shard: a meeting's events are published in the order of its changes.
+      parallelizationFactor: 1,
+      // Only changes that can make an event invoke the function (REMOVE never makes one).
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.or('INSERT', 'MODIFY'),
+          dynamodb: { NewImage: { type: { S: FilterRule.or(...EVENT_ITEM_TYPES) } } },
+        }),
+      ],
+    });
 
-    // Reading a stream needs dynamodb:ListStreams, which takes no resource ARN; the stream's
-    // own actions (DescribeStream, GetShardIterator, GetRecords) name the table's stream.
-    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-    if (policy) {
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams (needed by the stream event source) and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; every other statement names its resource.',
-      });
-    }
-
-    this.addAlarms(props.iteratorAgeAlarmSeconds ?? 60);
-  }
-
-  private addAlarms(iteratorAgeSeconds: number): void {
-    const fn = this.publisher.function;
-    const minute = Duration.minutes(1);
-    const fiveMinutes = Duration.minutes(5);
+    const iteratorAgeSeconds = props.iteratorAgeAlarmSeconds ?? 60;
     this.alarms.push(
-      new Alarm(this, 'IteratorAgeAlarm', {
-        alarmDescription: `Domain events published more than ${iteratorAgeSeconds} s after their change, for 5 minutes`,
-        metric: fn.metric('IteratorAge', { period: minute, statistic: 'Maximum' }),
-        threshold: iteratorAgeSeconds * 1000,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 5,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'FailureQueueAlarm', {
-        alarmDescription: 'Changes given up on by the event publisher: their events were not published',
-        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'PublisherErrorsAlarm', {
-        alarmDescription: 'Event publisher failed whole batches (they are retried, then bisected)',
-        metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...streamConsumerAlarms(this, fn, this.failureQueue, {
+        iteratorAgeSeconds,
+        behind: `Domain events published more than ${iteratorAgeSeconds} s after their change, for 5 minutes`,
+        gaveUp: 'Changes given up on by the event publisher: their events were not published',
+        errorsId: 'PublisherErrorsAlarm',
+        errors: 'Event publisher failed whole batches (they are retried, then bisected)',
       }),
     );
   }

@@ -1,14 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Partition } from '../functions/routes';
 import { partitions } from '../functions/store/items/partitions';
 import { ApiFunction } from './api-function';
 import { deadLetterQueue } from './dead-letter-queue';
+import { readStream, streamConsumerAlarms } from './stream-consumer';
 
 /**
  * The partitions the counter reaches: the meetings' entries it reads and settles, and the
@@ -70,83 +70,35 @@ export class MeetingCounting extends Construct {
     this.counter.bindTable(table, 'readwrite', COUNTER_PARTITIONS, { actions: COUNTER_ACTIONS });
     const fn = this.counter.function;
 
-    fn.addEventSource(
-      new DynamoEventSource(table, {
-        // Nothing already in the stream when the mapping is created is skipped.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        // Two batches at a time per shard: a recount reads the entry as it is now, so the
-        // order changes are counted in does not matter (unlike the publisher's). Kept modest:
-        // concurrent recounts of one entry, or of one user's counter month, only collide and
-        // retry their transactions, and each shard adds this many concurrent invocations.
-        parallelizationFactor: 2,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        // Half the stream's 24-hour retention: a change given up on for its age is still in
-        // the stream for 12 more hours, where the failure message's sequence numbers find it.
-        maxRecordAge: Duration.hours(12),
-        onFailure: new SqsDlq(this.failureQueue),
-        // Only writes of meetings' entries filed for recount (`gsi3pk`) invoke the function:
-        // every write that changes what an entry counts as files it, so the counter's own
-        // writes (which take it off that list), its deletions of tombstones and changes that
-        // count as before never reach it.
-        filters: [
-          FilterCriteria.filter({
-            dynamodb: {
-              Keys: { pk: { S: FilterRule.beginsWith(partitions.meeting) } },
-              NewImage: { gsi3pk: { S: FilterRule.exists() } },
-            },
-          }),
-        ],
-      }),
-    );
+    readStream(fn, table, {
+      failureQueue: this.failureQueue,
+      // Two batches at a time per shard: a recount reads the entry as it is now, so the
+      // order changes are counted in does not matter (unlike the publisher's). Kept modest:
+      // concurrent recounts of one entry, or of one user's counter month, only collide and
+      // retry their transactions, and each shard adds this many concurrent invocations.
+      parallelizationFactor: 2,
+      // Only writes of meetings' entries filed for recount (`gsi3pk`) invoke the function:
+      // every write that changes what an entry counts as files it, so the counter's own
+      // writes (which take it off that list), its deletions of tombstones and changes that
+      // count as before never reach it.
+      filters: [
+        FilterCriteria.filter({
+          dynamodb: {
+            Keys: { pk: { S: FilterRule.beginsWith(partitions.meeting) } },
+            NewImage: { gsi3pk: { S: FilterRule.exists() } },
+          },
+        }),
+      ],
+    });
 
-    // Reading a stream needs dynamodb:ListStreams, which takes no resource ARN; the stream's
-    // own actions (DescribeStream, GetShardIterator, GetRecords) name the table's stream.
-    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-    if (policy) {
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams (needed by the stream event source) and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; every other statement names its resource.',
-      });
-    }
-
-    this.addAlarms(props.iteratorAgeAlarmSeconds ?? 300);
-  }
-
-  private addAlarms(iteratorAgeSeconds: number): void {
-    const fn = this.counter.function;
-    const minute = Duration.minutes(1);
-    const fiveMinutes = Duration.minutes(5);
+    const iteratorAgeSeconds = props.iteratorAgeAlarmSeconds ?? 300;
     this.alarms.push(
-      new Alarm(this, 'IteratorAgeAlarm', {
-        alarmDescription: `Meeting counters more than ${iteratorAgeSeconds} s behind their changes, for 5 minutes (counts stay exact, but each listing's count reads more)`,
-        metric: fn.metric('IteratorAge', { period: minute, statistic: 'Maximum' }),
-        threshold: iteratorAgeSeconds * 1000,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 5,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'FailureQueueAlarm', {
-        alarmDescription:
-          'Changes given up on by the meeting counter: their entries stay in the recount index until counted (recount them by hand)',
-        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'CounterErrorsAlarm', {
-        alarmDescription: 'Meeting counter failed whole batches (they are retried, then bisected)',
-        metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...streamConsumerAlarms(this, fn, this.failureQueue, {
+        iteratorAgeSeconds,
+        behind: `Meeting counters more than ${iteratorAgeSeconds} s behind their changes, for 5 minutes (counts stay exact, but each listing's count reads more)`,
+        gaveUp: 'Changes given up on by the meeting counter: their entries stay in the recount index until counted (recount them by hand)',
+        errorsId: 'CounterErrorsAlarm',
+        errors: 'Meeting counter failed whole batches (they are retried, then bisected)',
       }),
     );
   }
