@@ -5,13 +5,12 @@
  * repeated, concurrent, or racing the changes it counts.
  */
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
-import type { Meeting } from '../../functions/domain/model';
 import { services } from '../../functions/services';
 import { createMeetingCounts } from '../../functions/store';
 import { countedSinceKey, recountPartition } from '../../functions/store/items/meeting-counts';
 import { call, futureDate, type LoggedIn, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
+import { storedMeeting } from '../support/meetings';
 
 const { documentClient, config } = services();
 const counts = createMeetingCounts(documentClient, config.tableName);
@@ -98,22 +97,8 @@ async function pendingOf(userId: string): Promise<number> {
 }
 
 /** A meeting written straight to the store, so that it may lie in the past (today's begun hours). */
-async function storedMeeting(organiser: LoggedIn, date: string, hour: number, guests: LoggedIn[]): Promise<Tracked> {
-  const stamp = new Date().toISOString();
-  const meeting: Meeting = {
-    id: ulid(),
-    title: 'Stored',
-    description: null,
-    slot: { date, hour },
-    status: 'active',
-    organiser: organiser.user,
-    participants: [organiser.user, ...guests.map((guest) => guest.user)],
-    version: 1,
-    created: stamp,
-    modified: stamp,
-  };
-  await services().meetings.create(meeting);
-  return { id: meeting.id, organiser, guests };
+async function storedOne(organiser: LoggedIn, date: string, hour: number, guests: LoggedIn[]): Promise<Tracked> {
+  return { id: (await storedMeeting(organiser, date, hour, guests)).id, organiser, guests };
 }
 
 /**
@@ -126,7 +111,7 @@ async function scenario(seed: number, recount: 'never' | 'always' | 'sometimes')
   const people = await Promise.all(Array.from({ length: 4 }, () => signedInUser('counts')));
   const meetings: Tracked[] = [];
   for (let hour = 0; hour < 24; hour += 5) {
-    meetings.push(await storedMeeting(people[hour % 4]!, dates[0]!, hour, [people[(hour + 1) % 4]!]));
+    meetings.push(await storedOne(people[hour % 4]!, dates[0]!, hour, [people[(hour + 1) % 4]!]));
   }
   const slot = () => `${pick(dates.slice(1))} ${String(8 + Math.floor(next() * 10)).padStart(2, '0')}:00:00`;
   for (let step = 0; step < 40; step++) {

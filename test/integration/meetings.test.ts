@@ -1,4 +1,3 @@
-import { ulid } from 'ulid';
 import type { Meeting } from '../../functions/domain/meetings';
 import { services } from '../../functions/services';
 import { createMeetingCounts } from '../../functions/store';
@@ -6,6 +5,7 @@ import { createMeetingCounts } from '../../functions/store';
 import { call, freshDate, futureDate, type LoggedIn, signedInUser } from '../support/api';
 import { pinClock, setClock, unpinClock } from '../support/clock';
 import { integrityOf } from '../support/integrity';
+import { storedMeeting } from '../support/meetings';
 
 const book = async (who: LoggedIn, time_slot: string, guests: LoggedIn[] = [], title = 'Meeting') => {
   const response = await call('POST', '/api/event/', {
@@ -20,25 +20,6 @@ const list = (who: LoggedIn, query = '') => call('GET', `/api/event/${query}`, {
 const hours = async (who: LoggedIn, date: string) =>
   (await call('GET', `/api/user/get_available_slots/?date=${date}`, { headers: who.auth })).body.response.blocked_slots as number[];
 const at = (date: string, hour: number) => `${date} ${String(hour).padStart(2, '0')}:00:00`;
-
-/** Stores a meeting as it would have been booked earlier: the API refuses past bookings. */
-async function storedMeeting(organiser: LoggedIn, date: string, hour: number, guests: LoggedIn[] = [], title = 'Stored'): Promise<Meeting> {
-  const stamp = new Date().toISOString();
-  const meeting: Meeting = {
-    id: ulid(),
-    title,
-    description: null,
-    slot: { date, hour },
-    status: 'active',
-    organiser: organiser.user,
-    participants: [organiser.user, ...guests.map((guest) => guest.user)],
-    version: 1,
-    created: stamp,
-    modified: stamp,
-  };
-  await services().meetings.create(meeting);
-  return meeting;
-}
 
 describe('GET /api/event/{id}/', () => {
   it('answers the meeting itself to each participant', async () => {

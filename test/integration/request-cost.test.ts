@@ -9,9 +9,9 @@ import { DeadlineExceeded } from '../../functions/domain/errors';
 import { type CallMetrics, recordCallMetrics, requestMetrics } from '../../local/dynamodb-metrics';
 import { services } from '../../functions/services';
 import { createMeetingCounts } from '../../functions/store';
-import { ulid } from 'ulid';
 import { call, type LoggedIn, signedInUser } from '../support/api';
 import { pinClock, unpinClock } from '../support/clock';
+import { storedMeeting } from '../support/meetings';
 
 const { dynamoDb, documentClient, config } = services();
 recordCallMetrics(dynamoDb);
@@ -154,25 +154,8 @@ describe('the cost of a request', () => {
         await Promise.all(
           Array.from({ length: Math.min(25, meetings - start) }, async (_, offset) => {
             const index = start + offset;
-            const stamp = new Date().toISOString();
-            const id = ulid();
-            ids.push(id);
-            const slot = {
-              date: `${nextYear + 1}-${String(1 + Math.floor(index / 24 / 28)).padStart(2, '0')}-${String(1 + (Math.floor(index / 24) % 28)).padStart(2, '0')}`,
-              hour: index % 24,
-            };
-            await services().meetings.create({
-              id,
-              title: 'Flat',
-              description: null,
-              slot,
-              status: 'active',
-              organiser: me.user,
-              participants: [me.user],
-              version: 1,
-              created: stamp,
-              modified: stamp,
-            });
+            const date = `${nextYear + 1}-${String(1 + Math.floor(index / 24 / 28)).padStart(2, '0')}-${String(1 + (Math.floor(index / 24) % 28)).padStart(2, '0')}`;
+            ids.push((await storedMeeting(me, date, index % 24, [], 'Flat')).id);
           }),
         );
       }
