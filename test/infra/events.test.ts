@@ -1,11 +1,11 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { EVENT_SOURCE } from '../../functions/integrations/eventbridge-transport';
 import type { ItemType } from '../../functions/store/items/item';
 import { readImage } from '../../functions/store/change-images';
 import { EVENT_ITEM_TYPES } from '../../lib/event-publishing';
 import { CalendarStack } from '../../lib/calendar-stack';
+import { describeStreamConsumerUpkeep } from './stream-consumer';
 
 // Bundling is skipped: these tests read the template, not the code assets.
 function synthesize() {
@@ -257,95 +257,11 @@ describe('domain events in the CDK stack', () => {
     });
   });
 
-  describe('the failure queue', () => {
-    it('is encrypted and keeps what it is given for 14 days', () => {
-      const queue = template.findResources('AWS::SQS::Queue')[queueId]!.Properties as Record<string, unknown>;
-      expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
-      expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
-    });
-
-    it('refuses every request not made over TLS', () => {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: queueId }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            {
-              Effect: 'Deny',
-              Principal: { AWS: '*' },
-              Action: 'sqs:*',
-              Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ]),
-        },
-      });
-    });
-  });
-
-  describe('alarms', () => {
-    // The alarms of event publishing (webhook delivery has its own, see webhooks.test.ts).
-    const ownIds = events.alarms.map((eventAlarm) => idOf(eventAlarm));
-    const alarm = (metricName: string) => {
-      const found = resources('AWS::CloudWatch::Alarm').filter(
-        ([id, resource]) => ownIds.includes(id) && resource.Properties.MetricName === metricName,
-      );
-      expect(found).toHaveLength(1);
-      return found[0]![1].Properties;
-    };
-
-    it('fires when the oldest unpublished change is over 60 s old for 5 minutes', () => {
-      expect(alarm('IteratorAge')).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: publisherId } }],
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 5,
-        DatapointsToAlarm: 5,
-        Threshold: 60_000,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      });
-    });
-
-    it('fires as soon as the failure queue holds a message', () => {
-      expect(alarm('ApproximateNumberOfMessagesVisible')).toMatchObject({
-        Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-        Threshold: 0,
-        EvaluationPeriods: 1,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-    });
-
-    it('fires when the publisher fails a whole batch', () => {
-      expect(alarm('Errors')).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: publisherId } }],
-        Statistic: 'Sum',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-    });
-
-    it("are among the stack's alarms", () => {
-      expect(events.alarms).toHaveLength(3);
-      for (const eventAlarm of events.alarms) expect(stack.alarms).toContain(eventAlarm);
-    });
-  });
-
-  it('passes the cdk-nag AwsSolutions checks, acknowledging only what has no narrower form', () => {
-    const report = new AwsSolutionsChecks(app).validateScope(events);
-    expect(report.violations).toEqual([]);
-    const acknowledged = (scope: { node: { metadata: { type: string; data: unknown }[] } }) =>
-      scope.node.metadata
-        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-        .flatMap((entry) => Object.keys(entry.data as object).map((id) => id.replace(/^annotation::/i, '')));
-    expect(acknowledged(events.failureQueue)).toEqual(['AwsSolutions-SQS3']);
-    expect(acknowledged(events)).toEqual([]);
-    // The publisher's role: X-Ray (from ApiFunction) and ListStreams, the only `Resource: *` grants.
-    const policy = events.publisher.function.role!.node.tryFindChild('DefaultPolicy')!;
-    expect(acknowledged(policy)).toEqual(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::*]']);
-    const reasons = policy.node.metadata.flatMap((entry) => Object.values(entry.data as object) as string[]);
-    expect(reasons.some((reason) => reason.includes('dynamodb:ListStreams'))).toBe(true);
+  describeStreamConsumerUpkeep(app, stack, template, {
+    construct: events,
+    fn: events.publisher.function,
+    failureQueue: events.failureQueue,
+    alarms: events.alarms,
+    iteratorAgeSeconds: 60,
   });
 });

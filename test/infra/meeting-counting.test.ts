@@ -1,10 +1,10 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { partitions } from '../../functions/store/items/partitions';
 import { LAMBDA_RUNTIME, leadingKeyPattern } from '../../lib/api-function';
 import { CalendarStack } from '../../lib/calendar-stack';
 import { COUNTER_ACTIONS, COUNTER_PARTITIONS } from '../../lib/meeting-counting';
+import { describeStreamConsumerUpkeep } from './stream-consumer';
 
 // Bundling is skipped: these tests read the template, not the code assets.
 function synthesize() {
@@ -242,85 +242,11 @@ describe('meeting counting in the CDK stack', () => {
     });
   });
 
-  describe('the failure queue', () => {
-    it('is encrypted, refuses requests not made over TLS, and keeps what it is given for 14 days', () => {
-      const queue = template.findResources('AWS::SQS::Queue')[queueId]!.Properties as Record<string, unknown>;
-      expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
-      expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
-      const policies = resources('AWS::SQS::QueuePolicy').filter(
-        ([, policy]) => JSON.stringify(policy.Properties.Queues) === JSON.stringify([{ Ref: queueId }]),
-      );
-      expect(policies).toHaveLength(1);
-      expect(JSON.stringify(policies[0]![1].Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
-    });
-  });
-
-  describe('alarms', () => {
-    const ownIds = counting.alarms.map((alarm) => idOf(alarm));
-    const alarm = (metricName: string) => {
-      const found = resources('AWS::CloudWatch::Alarm').filter(
-        ([id, resource]) => ownIds.includes(id) && resource.Properties.MetricName === metricName,
-      );
-      expect(found).toHaveLength(1);
-      return found[0]![1].Properties;
-    };
-
-    it('fires when the oldest uncounted change is over 5 minutes old for 5 minutes', () => {
-      expect(alarm('IteratorAge')).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: counterId } }],
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 5,
-        DatapointsToAlarm: 5,
-        Threshold: 300_000,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      });
-    });
-
-    it('fires as soon as the failure queue holds a message', () => {
-      expect(alarm('ApproximateNumberOfMessagesVisible')).toMatchObject({
-        Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-        Statistic: 'Maximum',
-        Threshold: 0,
-        EvaluationPeriods: 1,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      });
-    });
-
-    it('fires when the counter fails a whole batch', () => {
-      expect(alarm('Errors')).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: counterId } }],
-        Statistic: 'Sum',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      });
-    });
-
-    it("are among the stack's alarms", () => {
-      expect(counting.alarms).toHaveLength(3);
-      for (const countingAlarm of counting.alarms) expect(stack.alarms).toContain(countingAlarm);
-    });
-  });
-
-  it('passes the cdk-nag AwsSolutions checks, acknowledging only what has no narrower form', () => {
-    const report = new AwsSolutionsChecks(app).validateScope(counting);
-    expect(report.violations).toEqual([]);
-    const acknowledged = (scope: { node: { metadata: { type: string; data: unknown }[] } }) =>
-      scope.node.metadata
-        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-        .flatMap((entry) => Object.keys(entry.data as object).map((id) => id.replace(/^annotation::/i, '')));
-    expect(acknowledged(counting.failureQueue)).toEqual(['AwsSolutions-SQS3']);
-    expect(acknowledged(counting)).toEqual([]);
-    // The counter's role: X-Ray (from ApiFunction) and ListStreams, the only `Resource: *` grants.
-    const policy = counting.counter.function.role!.node.tryFindChild('DefaultPolicy')!;
-    expect(acknowledged(policy)).toEqual(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::*]']);
-    const reasons = policy.node.metadata.flatMap((entry) => Object.values(entry.data as object) as string[]);
-    expect(reasons.some((reason) => reason.includes('dynamodb:ListStreams'))).toBe(true);
+  describeStreamConsumerUpkeep(app, stack, template, {
+    construct: counting,
+    fn: counting.counter.function,
+    failureQueue: counting.failureQueue,
+    alarms: counting.alarms,
+    iteratorAgeSeconds: 300,
   });
 });
