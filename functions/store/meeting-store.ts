@@ -170,19 +170,7 @@ export class DynamoMeetingStore implements MeetingStore {
   /** A removed guest's membership leaves every listing; the counter deletes it once it has taken it off the counts. */
   private removeMembership(meetingId: string, guest: PublicUser) {
     const tombstone = membershipTombstone(meetingId, guest.id);
-    const set = Object.keys(tombstone.set);
-    return {
-      Update: {
-        TableName: this.table.name,
-        Key: tombstone.key,
-        UpdateExpression: `SET ${set.map((_, index) => `#s${index} = :s${index}`).join(', ')} REMOVE ${tombstone.remove.map((_, index) => `#r${index}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries([
-          ...set.map((name, index) => [`#s${index}`, name]),
-          ...tombstone.remove.map((name, index) => [`#r${index}`, name]),
-        ]),
-        ExpressionAttributeValues: Object.fromEntries(Object.values(tombstone.set).map((value, index) => [`:s${index}`, value])),
-      },
-    };
+    return { Update: { TableName: this.table.name, ...updateSettingAll({ ...tombstone.key, ...tombstone.set }, tombstone.remove) } };
   }
 
   private takeHour(meeting: Meeting, participant: PublicUser) {
