@@ -102,7 +102,13 @@ export class ApiFunction extends Construct {
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
-        esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': props.credentialsProvider },
+        esbuildArgs: {
+          '--alias:@aws-sdk/credential-provider-node': props.credentialsProvider,
+          // Text as UTF-8, not \uXXXX escapes: six bytes a character instead of two or three
+          // (sign-up's table of look-alike characters alone holds 12,000). The construct's own
+          // `charset` option is not passed on to esbuild by this version of aws-cdk-lib.
+          '--charset': 'utf8',
+        },
         ...(props.files && { commandHooks: copyFiles(props.files) }),
       },
     });

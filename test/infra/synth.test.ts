@@ -30,6 +30,16 @@ describe('cdk synth', () => {
     expect(bundles.length).toBe(routes.length + 4);
     for (const bundle of bundles) expect(readdirSync(join(out, bundle))).toContain('index.mjs');
 
+    // Text is written as UTF-8: an escaped character (\uXXXX) costs six bytes, and sign-up's
+    // table of look-alike characters alone would add some 45 KB of them.
+    for (const bundle of bundles) {
+      const code = readFileSync(join(out, bundle, 'index.mjs'), 'utf8');
+      const escapes = (code.match(/\\u(?:[0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})/g) ?? []).filter(
+        (escape) => Number.parseInt(escape.replace(/[\\u{}]/g, ''), 16) > 0x7f,
+      );
+      expect({ bundle, escapes: escapes.length < 100 }).toEqual({ bundle, escapes: true });
+    }
+
     // Each bundle loads in a fresh Node process and exports its handler, as Lambda needs.
     for (const bundle of bundles) {
       const load = spawnSync(
