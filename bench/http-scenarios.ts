@@ -2,6 +2,8 @@
  * The measured operations over HTTP, against any server speaking the API. Every lane owns
  * its users and hours, so bookings and moves never conflict: any error is a real error.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { type Operation, timed } from './load';
 
 export interface Account {
@@ -12,31 +14,66 @@ export interface Account {
   id: string;
 }
 
-export class Api {
-  constructor(readonly baseUrl: string) {}
+/** An answer, with the DynamoDB figures the server tells when asked to (DYNAMODB_METRICS). */
+export interface Answer {
+  status: number;
+  text: string;
+  calls: number | undefined;
+  depth: number | undefined;
+  readUnits: number | undefined;
+  writeUnits: number | undefined;
+}
 
-  async send(method: string, path: string, body?: unknown, token?: string) {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Token ${token}` } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+/**
+ * The load's HTTP client: node's own, over kept-alive connections. The load shares the
+ * machine's cores with the server it measures, so it must cost little per request: `fetch`
+ * spends three to four times the CPU of `node:http` on each one (measured on these machines:
+ * 0.2 against 0.06 ms for a small answer), and that time would be taken from the server.
+ */
+export class Api {
+  private readonly agent: http.Agent;
+  private readonly request: typeof http.request;
+
+  constructor(readonly baseUrl: string) {
+    const secure = new URL(baseUrl).protocol === 'https:';
+    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.request = secure ? https.request : http.request;
+  }
+
+  send(method: string, path: string, body?: unknown, token?: string) {
+    const payload = body !== undefined ? JSON.stringify(body) : undefined;
+    const headers: http.OutgoingHttpHeaders = {
+      ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+      ...(token ? { authorization: `Token ${token}` } : {}),
+    };
+    return new Promise<Answer>((resolve, reject) => {
+      const sent = this.request(`${this.baseUrl}${path}`, { method, headers, agent: this.agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const figure = (name: string) => {
+            const value = response.headers[name];
+            return typeof value === 'string' ? Number(value) : undefined;
+          };
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            calls: figure('x-dynamodb-calls'),
+            depth: figure('x-dynamodb-depth'),
+            readUnits: figure('x-dynamodb-read-units'),
+            writeUnits: figure('x-dynamodb-write-units'),
+          });
+        });
+      });
+      sent.on('error', reject);
+      sent.end(payload);
     });
-    const text = await response.text();
-    const figure = (name: string) => {
-      const value = response.headers.get(name);
-      return value === null ? undefined : Number(value);
-    };
-    return {
-      status: response.status,
-      text,
-      calls: figure('x-dynamodb-calls'),
-      depth: figure('x-dynamodb-depth'),
-      readUnits: figure('x-dynamodb-read-units'),
-      writeUnits: figure('x-dynamodb-write-units'),
-    };
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
   }
 
   async account(tag: string): Promise<Account> {
@@ -74,7 +111,7 @@ export interface Lanes {
 }
 
 export function httpOperation(api: Api, lanes: Lanes, name: string, firstDay: number): Operation {
-  const ok = (answer: Awaited<ReturnType<Api['send']>>, expected: number) => {
+  const ok = (answer: Answer, expected: number) => {
     if (answer.status !== expected) throw new Error(`${name}: ${answer.status} ${answer.text.slice(0, 200)}`);
     return { ok: true, calls: answer.calls, depth: answer.depth, readUnits: answer.readUnits, writeUnits: answer.writeUnits };
   };

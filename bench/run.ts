@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   let stop: (() => Promise<unknown>) | undefined;
   let baseUrl = process.env.BASE_URL;
   let lagWatch: EventLagWatch | undefined;
+  let closeApi: (() => void) | undefined;
   if (!baseUrl) {
     const eventsFile = join(mkdtempSync(join(tmpdir(), 'calendar-bench-')), 'events.jsonl');
     progress('starting the local runtime');
@@ -200,6 +201,7 @@ async function main(): Promise<void> {
 
   try {
     const api = new Api(baseUrl);
+    closeApi = () => api.close();
     const lanes = runs('operations') || runs('scaling') ? await prepareLanes(api) : undefined;
     let run = 0;
     const operations: { operation: string; concurrency: number; cold: LoadResult; http: LoadResult; floor?: LoadResult }[] = [];
@@ -310,6 +312,7 @@ async function main(): Promise<void> {
     printReport(results);
     if (feed) printFeed(feed);
   } finally {
+    closeApi?.();
     lagWatch?.close();
     await stop?.();
   }
