@@ -2,6 +2,8 @@
  * A closed-loop load generator: `concurrency` lanes each run their operation back to back
  * for a fixed duration; every latency is kept for exact percentiles.
  */
+import { type CpuUse, meterCpu, type Processes } from './cpu';
+
 export interface Sample {
   latencyMs: number;
   ok: boolean;
@@ -28,6 +30,8 @@ export interface LoadResult {
   readUnits?: number;
   writeUnits?: number;
   firstError?: string;
+  /** CPU per successful request, when asked to measure it. */
+  cpu?: CpuUse;
 }
 
 export type Operation = (lane: number, iteration: number) => Promise<Sample>;
@@ -39,8 +43,10 @@ export function percentile(sorted: number[], p: number): number {
 
 const mean = (values: number[]) => (values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length);
 
-export async function runLoad(operation: Operation, concurrency: number, seconds: number): Promise<LoadResult> {
+/** Runs the load; with `processes`, also measures the CPU they and this process spend. */
+export async function runLoad(operation: Operation, concurrency: number, seconds: number, processes?: Processes): Promise<LoadResult> {
   const samples: Sample[] = [];
+  const cpu = processes && meterCpu(processes);
   let firstError: string | undefined;
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -58,6 +64,7 @@ export async function runLoad(operation: Operation, concurrency: number, seconds
   );
   const elapsed = (performance.now() - started) / 1000;
   const good = samples.filter((sample) => sample.ok);
+  const cpuUse = cpu?.(good.length);
   const latencies = good.map((sample) => sample.latencyMs).sort((a, b) => a - b);
   const pick = (key: 'calls' | 'depth' | 'readUnits' | 'writeUnits') =>
     mean(good.filter((sample) => sample[key] !== undefined).map((sample) => sample[key] as number));
@@ -76,6 +83,7 @@ export async function runLoad(operation: Operation, concurrency: number, seconds
     readUnits: pick('readUnits'),
     writeUnits: pick('writeUnits'),
     firstError,
+    ...(cpuUse && { cpu: cpuUse }),
   };
 }
 

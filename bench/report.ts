@@ -2,6 +2,7 @@
  * The benchmark's tables, for the terminal and the README.
  */
 import type { ColdStart } from './cold-start';
+import type { CpuUse } from './cpu';
 import type { CommonTimeRun } from './common-time';
 import type { LoadResult } from './load';
 
@@ -114,12 +115,38 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
       ({ operation, concurrency, floor }) =>
         `The floor of ${operation} at ${concurrency} failed ${floor!.errors} times, first: ${floor!.firstError}`,
     );
+  const measuredCpu = operationResults.filter(({ http, floor }) => http.cpu?.server !== undefined && floor?.cpu);
+  const cpuMs = (value: number | undefined) => number(value, 2);
+  const total = ({ load, server, engine }: CpuUse) => load + (server ?? 0) + (engine ?? 0);
+  const cpu = table(
+    ['operation', 'conc.', 'server', 'engine', 'load', 'in all', 'floor: engine', 'floor: calls', 'floor in all', 'in all vs floor'],
+    measuredCpu.map(({ operation, concurrency, http, floor }) => [
+      operation,
+      String(concurrency),
+      cpuMs(http.cpu!.server),
+      cpuMs(http.cpu!.engine),
+      cpuMs(http.cpu!.load),
+      cpuMs(total(http.cpu!)),
+      cpuMs(floor!.cpu!.engine),
+      cpuMs(floor!.cpu!.load),
+      cpuMs(total(floor!.cpu!)),
+      `${(total(http.cpu!) / total(floor!.cpu!)).toFixed(2)}x`,
+    ]),
+  );
   return [
     'End to end over HTTP (local runtime + DynamoDB Local) beside the floor (the same DynamoDB calls issued directly), each measured after a warm-up round:',
     '',
     operations,
     ...(failedFloors.length > 0 ? ['', ...failedFloors] : []),
     '',
+    ...(measuredCpu.length > 0
+      ? [
+          "CPU ms per request, by process (the machine's cores serve them all: their sum bounds the throughput). Over HTTP: the server (with its event publisher and meeting counter), the engine (DynamoDB Local) and the load; the floor: the engine and the process issuing the calls:",
+          '',
+          cpu,
+          '',
+        ]
+      : []),
     ...(coldRounds.length > 0
       ? [
           'The warm-up rounds: the first second of each operation and concurrency over HTTP (the first requests of their kind the server sees):',

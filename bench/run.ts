@@ -29,6 +29,7 @@ import { floorOperation } from './floor';
 import { type Account, Api, dayFromNow, httpOperation, type Lanes, laneSlot } from './http-scenarios';
 import { type EventLag, type EventLagWatch, watchEventLag } from './event-lag';
 import { type FeedBench, measureFeed, printFeed } from './feed';
+import { localProcesses, type Processes } from './cpu';
 import { inBatches, type LoadResult, runLoad } from './load';
 import { costPerMillion, PRICES, printReport } from './report';
 
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
   let baseUrl = process.env.BASE_URL;
   let lagWatch: EventLagWatch | undefined;
   let closeApi: (() => void) | undefined;
+  // The local server's and engine's processes, whose CPU the operations measure (none for BASE_URL).
+  let processes: Processes = {};
   if (!baseUrl) {
     const eventsFile = join(mkdtempSync(join(tmpdir(), 'calendar-bench-')), 'events.jsonl');
     progress('starting the local runtime');
@@ -192,6 +195,7 @@ async function main(): Promise<void> {
     process.env.AWS_SECRET_ACCESS_KEY = server.accessKeyId;
     process.env.TABLE_NAME = 'calendar';
     stop = () => server.stop();
+    processes = localProcesses(server.process.pid);
   }
   const direct = Boolean(process.env.DYNAMODB_ENDPOINT);
   process.env.TABLE_NAME ||= 'calendar';
@@ -218,13 +222,13 @@ async function main(): Promise<void> {
           const cold = await runLoad(httpOperation(api, lanes, operation, days), concurrency, WARM_UP_SECONDS);
           progress(`${operation} at concurrency ${concurrency} over HTTP`);
           if (operation === 'booking') lagWatch?.start();
-          const http = await runLoad(httpOperation(api, lanes, operation, days + 60), concurrency, SECONDS);
+          const http = await runLoad(httpOperation(api, lanes, operation, days + 60), concurrency, SECONDS, processes);
           if (operation === 'booking' && lagWatch) eventLag.push({ concurrency, lag: await lagWatch.stop() });
           let floor: LoadResult | undefined;
           if (direct) {
             progress(`${operation} at concurrency ${concurrency}, the floor`);
             await runLoad(floorOperation(lanes, operation, days + 120), concurrency, WARM_UP_SECONDS);
-            floor = await runLoad(floorOperation(lanes, operation, days + 180), concurrency, SECONDS);
+            floor = await runLoad(floorOperation(lanes, operation, days + 180), concurrency, SECONDS, processes);
           }
           operations.push({ operation, concurrency, cold, http, floor });
         }
