@@ -5,6 +5,7 @@
  *
  * Settings: the environment, read through the one schema in `functions/config.ts`.
  */
+import './defaults';
 import { mkdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -32,15 +33,6 @@ const PARENT_CHECK_MS = 500;
 async function main(): Promise<void> {
   const { port, host, dataDir } = readLocalConfig(process.env);
   const eventsFile = readSetting('eventsFile', process.env);
-  process.env.TABLE_NAME ||= 'calendar';
-  process.env.AWS_REGION ||= 'us-east-1';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
-  process.env.POWERTOOLS_LOG_LEVEL ||= 'WARN';
-  // Outside Lambda, no CloudWatch: metrics stay quiet.
-  process.env.POWERTOOLS_METRICS_DISABLED ||= 'true';
-  // A developer points webhooks at receivers on this machine, over plain http.
-  process.env.WEBHOOK_ALLOW_HTTP ||= '1';
-  process.env.WEBHOOK_ALLOW_LOOPBACK ||= '1';
   const directory = dataDir ? resolve(dataDir) : undefined;
   if (directory) mkdirSync(directory, { recursive: true });
   // Webhook signing secrets are sealed under a key of this machine's (KMS in AWS).

@@ -41,6 +41,35 @@ describe('the local server', () => {
     expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
+  it('is quiet by default: no access log or metrics line for a request that went well', async () => {
+    // As a newcomer runs it: none of the settings the tests quiet their own runs with.
+    const kept = { level: process.env.POWERTOOLS_LOG_LEVEL, metrics: process.env.POWERTOOLS_METRICS_DISABLED };
+    delete process.env.POWERTOOLS_LOG_LEVEL;
+    delete process.env.POWERTOOLS_METRICS_DISABLED;
+    let quiet: LocalServer;
+    try {
+      quiet = await startLocalServer({ BCRYPT_ROUNDS: '4' });
+    } finally {
+      if (kept.level !== undefined) process.env.POWERTOOLS_LOG_LEVEL = kept.level;
+      if (kept.metrics !== undefined) process.env.POWERTOOLS_METRICS_DISABLED = kept.metrics;
+    }
+    try {
+      const call = httpClient(() => quiet.url);
+      const alice = uniqueUser('quiet');
+      expect((await call('POST', '/api/user/sign_up/', { body: alice })).status).toBe(201);
+      const login = await call('POST', '/api/user/login/', { body: { username: alice.username, password: alice.password } });
+      const booking = await call('POST', '/api/event/', {
+        headers: { authorization: `Token ${login.body.auth_token}` },
+        body: { title: 'Quiet', description: '', time_slot: '2031-03-04 10:00:00', participants: [] },
+      });
+      expect(booking.status).toBe(201);
+      const lines = quiet.output().split('\n');
+      expect(lines.filter((line) => line.includes('"message":"request"') || line.includes('"_aws"'))).toEqual([]);
+    } finally {
+      await quiet.stop();
+    }
+  });
+
   it('signs up, logs in, authenticates by token and logs out over HTTP', async () => {
     const candidate = uniqueUser('e2e');
     expect((await request('POST', '/api/user/sign_up/', { body: candidate })).status).toBe(201);
