@@ -22,11 +22,7 @@ function checkIntegrity(env: Record<string, string>) {
   const tsx = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
   return spawnSync(process.execPath, [tsx, join(process.cwd(), 'scripts', 'check-integrity.ts')], {
     encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...env,
-    },
+    env: { PATH: process.env.PATH, ...env },
   });
 }
 
