@@ -5,7 +5,7 @@
  * Gateway applies this in AWS; the local server applies the same policy.
  */
 export const corsPolicy = {
-  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: ['content-type', 'authorization', 'x-csrftoken', 'idempotency-key'],
   exposeHeaders: ['retry-after'],
   maxAgeSeconds: 600,

@@ -233,6 +233,9 @@ describe('the CDK stack', () => {
     withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'], AllowCredentials: true }),
     });
+    // Every method a route answers, DELETE included (webhooks and calendar feeds are deleted from browsers too).
+    const cors = Object.values(withCors.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties.CorsConfiguration;
+    expect([...new Set(routes.flatMap((route) => route.methods))].filter((method) => !cors.AllowMethods.includes(method))).toEqual([]);
   });
 
   it('passes the cdk-nag AwsSolutions checks', () => {

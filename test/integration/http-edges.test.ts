@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { routes } from '../../functions/routes';
 import { createApiServer } from '../../local/server';
 import { call, uniqueUser } from '../support/api';
 
@@ -97,6 +98,18 @@ describe("the local server's CORS, as API Gateway applies it", () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     expect(response.headers.get('access-control-allow-headers')).toContain('x-csrftoken');
+  });
+
+  it('allows from an allowed origin every method a route answers', async () => {
+    const served = [...new Set(routes.flatMap((route) => route.methods))].sort();
+    expect(served).toContain('DELETE');
+    const response = await fetch(`${base}/api/webhooks/01ARZ3NDEKTSV4RRFFQ69G5FAV/`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'DELETE' },
+    });
+    expect(response.status).toBe(204);
+    const allowed = response.headers.get('access-control-allow-methods')!.split(',');
+    expect(served.filter((method) => !allowed.includes(method))).toEqual([]);
   });
 
   it('gives other origins nothing', async () => {
