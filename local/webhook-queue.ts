@@ -69,7 +69,15 @@ export class InProcessDeliveryQueue implements DeliveryQueue {
 
   private schedule(entry: Waiting): void {
     const id = key(entry.task);
-    if (this.waiting.has(id) || this.stopped) return;
+    if (this.stopped) return;
+    const waiting = this.waiting.get(id);
+    if (waiting) {
+      // The same attempt, asked for sooner (a redelivery of a delivery waiting for its retry, as
+      // SQS would run a second message now): it runs at the sooner time. Once due, it runs once.
+      const timer = this.timers.get(id);
+      if (!timer || entry.dueAt >= waiting.dueAt) return;
+      clearTimeout(timer);
+    }
     this.waiting.set(id, entry);
     const timer = setTimeout(
       () => {

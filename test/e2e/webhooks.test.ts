@@ -356,6 +356,42 @@ describe('webhooks on npm start', () => {
   });
 });
 
+describe('webhooks on the real retry schedule', () => {
+  it('redelivers a pending delivery now, not at its next retry', async () => {
+    // 5 s after the first failure, then 5 min after the second.
+    const own = await startLocalServer({ BCRYPT_ROUNDS: '4', WEBHOOK_RETRY_SCALE: '1' });
+    const ownRequest = httpClient(() => own.url);
+    try {
+      const owner = await httpUser(ownRequest, uniqueUser('whpending'));
+      const target = await openReceiver((_, index) => ({ status: index < 2 ? 503 : 200 }));
+      const created = await ownRequest('POST', '/api/webhooks/', { headers: owner.auth, body: { url: target.url, events: ['*'] } });
+      expect((await ownRequest('POST', `/api/webhooks/${created.body.id}/ping/`, { headers: owner.auth })).status).toBe(202);
+      const readLog = async () =>
+        (await ownRequest('GET', `/api/webhooks/${created.body.id}/deliveries/`, { headers: owner.auth })).body.results as {
+          id: string;
+          status: string;
+          attempts: number;
+        }[];
+      const [pending] = await until('two failed attempts', readLog, (log) => log[0]?.attempts === 2);
+      expect(pending).toMatchObject({ status: 'pending', attempts: 2 });
+      const again = await ownRequest('POST', `/api/webhooks/${created.body.id}/deliveries/${pending!.id}/redeliver/`, {
+        headers: owner.auth,
+      });
+      expect(again.status).toBe(202);
+      await until(
+        'the redelivery, long before the retry due in 5 minutes',
+        () => target.received.length,
+        (count) => count >= 3,
+      );
+      const [delivered] = await until('the log', readLog, (log) => log[0]?.status === 'delivered');
+      expect(delivered).toMatchObject({ attempts: 3 });
+      expect(new Set(target.received.map((got) => got.headers['webhook-id'])).size).toBe(1);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 describe('webhooks across a restart of npm start', () => {
   it('keeps a pending delivery in DATA_DIR and delivers it after the restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'calendar-webhooks-'));
