@@ -20,7 +20,8 @@ interface Setting<T> {
   read(raw: string): T;
 }
 
-class ConfigError extends Error {
+/** A setting that is missing or wrong: its message names the variable and says what it must be. */
+export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
@@ -54,6 +55,22 @@ const flag = (raw: string, variable: string) => {
   if (raw === '0' || raw === 'false') return false;
   throw new ConfigError(`Environment variable ${variable} must be 1 or 0, got "${raw}"`);
 };
+/** Origins as browsers send them (`https://app.example.com`, no path): never `*`, since credentials are allowed. */
+const origins = (raw: string, variable: string) =>
+  list(raw).map((origin) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `Environment variable ${variable} must list origins such as https://app.example.com (never *), got "${origin}"`,
+      );
+    }
+    return origin;
+  });
 const timeZone = (raw: string, variable: string) => {
   if (!isTimeZone(raw)) throw new ConfigError(`Environment variable ${variable} must be an IANA time zone name, got "${raw}"`);
   return raw;
@@ -103,7 +120,7 @@ export const settings = {
     '500',
     integer(1, 1_000_000),
   ),
-  corsOrigins: setting('CORS_ORIGINS', 'comma-separated origins allowed to call the API from browsers (with credentials)', '', list),
+  corsOrigins: setting('CORS_ORIGINS', 'comma-separated origins allowed to call the API from browsers (with credentials)', '', origins),
   dynamoDbMaxInFlight: setting(
     'DYNAMODB_MAX_IN_FLIGHT',
     'DynamoDB calls that may wait on the engine at once per process; beyond them a request is shed with 503',
