@@ -17,7 +17,7 @@ import { postWebhook } from '../functions/integrations/webhook-http';
 import { secretBox } from '../functions/secret-box';
 import { services } from '../functions/services';
 import { createMeetingCounts } from '../functions/store';
-import { readLocalConfig, readSetting } from '../functions/config';
+import { ConfigError, readConfig, readLocalConfig, readSetting } from '../functions/config';
 import { JavaMissingError, localAccessKey, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { appendToFile, InProcessBus } from './event-bus';
 import { createApiServer, preloadHandlers } from './server';
@@ -34,11 +34,14 @@ async function main(): Promise<void> {
   const { port, host, dataDir } = readLocalConfig(process.env);
   const eventsFile = readSetting('eventsFile', process.env);
   const directory = dataDir ? resolve(dataDir) : undefined;
-  if (directory) mkdirSync(directory, { recursive: true });
+  if (directory) makeDataDir(dataDir!, directory);
   // Webhook signing secrets are sealed under a key of this machine's (KMS in AWS).
   process.env.WEBHOOK_SECRET_KEY ||= localSecretKey(directory);
   // Listing cursors are sealed under a key of this machine's (the stack's secret in AWS).
   process.env.CURSOR_KEYS ||= localCursorKey(directory);
+
+  // Every setting is checked before the engine starts: a wrong one stops here, in one line.
+  const { tableName } = readConfig(process.env);
 
   process.env.AWS_ACCESS_KEY_ID ||= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
   });
 
   const client = localClient(process.env.DYNAMODB_ENDPOINT);
-  await ensureTable(client, process.env.TABLE_NAME);
+  await ensureTable(client, tableName);
 
   // Webhooks: the same delivery code as in AWS behind an in-process queue (kept in DATA_DIR).
   const { webhooks, config } = services();
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
   bus.subscribe(async (publication) => void (await fanOut(publication, deliveryDeps)));
   poller = startStreamPoller({
     client,
-    tableName: process.env.TABLE_NAME,
+    tableName,
     handle: streamPublisher(bus),
     ...(dataDir ? { positionFile: join(resolve(dataDir), 'stream-position.json') } : {}),
     // Like the failure queue in AWS: a change whose event was never accepted is kept (with DATA_DIR) and told.
@@ -129,8 +132,8 @@ async function main(): Promise<void> {
   // Meeting counters: the table's stream -> the same counter as in AWS (its own event source there too).
   counter = startStreamPoller({
     client,
-    tableName: process.env.TABLE_NAME,
-    handle: streamCounter(createMeetingCounts(services().documentClient, process.env.TABLE_NAME), (error, key) =>
+    tableName,
+    handle: streamCounter(createMeetingCounts(services().documentClient, tableName), (error, key) =>
       console.error(`Meeting counters: could not recount ${key.pk} ${key.sk} (it is read again): ${String(error)}`),
     ),
     ...(dataDir ? { positionFile: join(resolve(dataDir), 'count-position.json') } : {}),
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
       url: `http://localhost:${actualPort}`,
       dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT as string,
       accessKeyId: process.env.AWS_ACCESS_KEY_ID as string,
-      tableName: process.env.TABLE_NAME as string,
+      tableName,
     });
     console.log(
       `Calendar API listening on http://localhost:${actualPort} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT}, ${where}, TIME_ZONE=${process.env.TIME_ZONE || 'UTC'})`,
@@ -166,7 +169,17 @@ async function main(): Promise<void> {
   });
 }
 
+function makeDataDir(setting: string, directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'EEXIST' ? `"${setting}" is a file` : (error as Error).message;
+    throw new ConfigError(`Environment variable DATA_DIR must name a directory this user may write: ${why}`);
+  }
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof JavaMissingError ? error.message : error);
+  // What the user can fix is said in one line; anything else is shown whole.
+  console.error(error instanceof JavaMissingError || error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -267,6 +267,21 @@ describe('stopping and starting', () => {
     ).toEqual([expect.stringContaining('apt-get install -y default-jre-headless')]);
   });
 
+  it.each([
+    [{ TIME_ZONE: 'Mars/Phobos' }, 'Environment variable TIME_ZONE must be an IANA time zone name, got "Mars/Phobos"'],
+    [{ BCRYPT_ROUNDS: '99' }, 'Environment variable BCRYPT_ROUNDS must be an integer from 4 to 15, got "99"'],
+    [{ PORT: 'abc' }, 'Environment variable PORT must be an integer from 0 to 65535, got "abc"'],
+    [{ CORS_ORIGINS: '*' }, 'Environment variable CORS_ORIGINS must list origins such as https://app.example.com (never *), got "*"'],
+    [{ DATA_DIR: 'package.json' }, 'Environment variable DATA_DIR must name a directory this user may write: "package.json" is a file'],
+  ])('stops on %j with one line naming the setting, and no stack trace', async (env, message) => {
+    const child = runLocalMain({ PORT: '0', ...env });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect({ code, output: output.trim() }).toEqual({ code: 1, output: message });
+  });
+
   it('suggests another PORT when its port is taken, and stops with its engine', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, resolve));
