@@ -5,6 +5,7 @@
  * the waiting tasks are kept there, so pending deliveries survive a restart of
  * `npm start`; a task run twice after a crash is harmless (attempts are numbered).
  */
+import { AsyncResource } from 'node:async_hooks';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { DeliveryQueue, DeliveryTask } from '../functions/domain/webhooks';
 
@@ -34,6 +35,11 @@ export class InProcessDeliveryQueue implements DeliveryQueue {
   private stopped = false;
   private saving: Promise<void> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
+  /**
+   * The queue's own context, where its timers start: a task queued by a request (a ping, a
+   * redelivery) must not run, minutes or hours later, under that request's deadline.
+   */
+  private readonly context = new AsyncResource('WebhookQueue');
 
   constructor(private readonly options: WebhookQueueOptions) {}
 
@@ -79,13 +85,15 @@ export class InProcessDeliveryQueue implements DeliveryQueue {
       clearTimeout(timer);
     }
     this.waiting.set(id, entry);
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(id);
-        this.ready.push(entry);
-        this.pump();
-      },
-      Math.max(0, entry.dueAt - Date.now()),
+    const timer = this.context.runInAsyncScope(() =>
+      setTimeout(
+        () => {
+          this.timers.delete(id);
+          this.ready.push(entry);
+          this.pump();
+        },
+        Math.max(0, entry.dueAt - Date.now()),
+      ),
     );
     this.timers.set(id, timer);
   }

@@ -283,6 +283,23 @@ describe('webhooks on npm start', () => {
     expect(target.received[2]?.body).toBe(second.body);
   });
 
+  it("retries a ping past its request's deadline, to the fifth attempt", async () => {
+    // On this server's schedule (x 0.001) the fifth attempt comes about 9 s after the ping:
+    // past the 6 s deadline of the request that queued the first.
+    const owner = await person('whpinglate');
+    const target = await openReceiver((_, index) => ({ status: index < 4 ? 503 : 200 }));
+    const hook = await subscribe(owner, target.url);
+    expect((await request('POST', `/api/webhooks/${hook.id}/ping/`, { headers: owner.auth })).status).toBe(202);
+    const [delivery] = await until(
+      'the fifth attempt',
+      () => deliveriesOf(owner, hook.id),
+      (log) => log[0]?.status === 'delivered',
+      30_000,
+    );
+    expect(delivery).toMatchObject({ attempts: 5, last_status_code: 200 });
+    expect(new Set(target.received.map((got) => got.headers['webhook-id'])).size).toBe(1);
+  });
+
   it('delivers a storm of 40 bookings as 40 deliveries with 40 distinct ids, all verifying', async () => {
     const guest = await person('whstormguest');
     const organisers = await Promise.all(Array.from({ length: 8 }, (_, index) => person(`whstorm${index}`)));

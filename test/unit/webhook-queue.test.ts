@@ -1,0 +1,32 @@
+import type { DeliveryTask } from '../../functions/domain/webhooks';
+import { remainingMs, withDeadline } from '../../functions/domain/deadline';
+import { InProcessDeliveryQueue } from '../../local/webhook-queue';
+
+const task = (attempt: number): DeliveryTask => ({
+  ownerId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  webhookId: '01ARZ3NDEKTSV4RRFFQ69G5FAW',
+  deliveryId: '01ARZ3NDEKTSV4RRFFQ69G5FAX',
+  attempt,
+});
+
+describe("npm start's webhook queue", () => {
+  it('runs a task outside the request that queued it: a retry hours later has no request deadline', async () => {
+    const seen: (number | undefined)[] = [];
+    const queue = new InProcessDeliveryQueue({ run: async () => void seen.push(remainingMs()) });
+    // A ping or a redelivery queues its attempt while its request runs, under its deadline.
+    await withDeadline(Date.now() + 20, () => queue.enqueue(task(1), 50));
+    await queue.idle();
+    expect(seen).toEqual([undefined]);
+    await queue.stop();
+  });
+
+  it('runs an attempt asked for sooner at the sooner time, once', async () => {
+    const ran: number[] = [];
+    const queue = new InProcessDeliveryQueue({ run: async (queued) => void ran.push(queued.attempt) });
+    await queue.enqueue(task(2), 60_000);
+    await queue.enqueue(task(2), 0);
+    await queue.idle();
+    expect(ran).toEqual([2]);
+    await queue.stop();
+  });
+});
