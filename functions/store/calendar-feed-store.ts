@@ -2,11 +2,16 @@ import { ConcurrentModification } from '../domain/errors';
 import type { CalendarFeedStore } from '../domain/ports';
 import type { PublicUser } from '../domain/users';
 import { failedConditions } from './cancellation';
+import { backOff } from './retry';
 import { feedKey, feedOwnerOf, feedPointerKey, pointedHashOf, toFeedItem, toFeedPointerItem } from './items/calendar-feed';
 import type { Table, TransactItem } from './table';
 
-/** Rounds of read-then-write before a write that keeps losing to concurrent ones gives up (409). */
-const ROUNDS = 3;
+/**
+ * Rounds of read-then-write before a write that keeps losing to concurrent ones gives up
+ * (409): each round one of them wins, and the losers wait a jittered while, so a burst of
+ * a dozen replacements by one owner all succeed.
+ */
+const ROUNDS = 12;
 
 export class DynamoCalendarFeedStore implements CalendarFeedStore {
   constructor(private readonly table: Table) {}
@@ -69,6 +74,7 @@ export class DynamoCalendarFeedStore implements CalendarFeedStore {
         const now = failures.find((failure) => failure.index === 0)?.existing;
         if (target !== undefined && now && pointedHashOf(now) === target) return;
         if (round >= ROUNDS) throw new ConcurrentModification();
+        await backOff(round);
       }
     }
   }

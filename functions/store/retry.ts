@@ -57,8 +57,12 @@ export async function withRetries<T>(write: () => Promise<T>, options: RetryOpti
       if (!isTransient(error)) throw error;
       if (attempt >= options.attempts) throw new TemporarilyUnavailable({ cause: error });
       options.onRetry?.();
-      const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.random() * ceiling);
+      await backOff(attempt, options);
     }
   }
+}
+
+/** Waits before retry number `attempt` (from 1): full jitter under an exponential ceiling. */
+export function backOff(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'> = defaultRetry): Promise<unknown> {
+  return sleep(Math.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
 }

@@ -86,6 +86,16 @@ describe('POST /api/user/calendar_feed/', () => {
     expect(shape(await read(first.path))).toEqual(notFound);
     expect((await read(second.path)).status).toBe(200);
   });
+
+  it('answers 201 to every one of many concurrent calls, and exactly one of their URLs works after them', async () => {
+    for (let round = 0; round < 3; round++) {
+      const me = await signedInUser('feedrace');
+      const answers = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/api/user/calendar_feed/', { headers: me.auth })));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+      const statuses = await Promise.all(answers.map((answer) => read(new URL(answer.body.url).pathname).then((got) => got.status)));
+      expect(statuses.sort()).toEqual([200, ...Array(7).fill(404)]);
+    }
+  });
 });
 
 describe('DELETE /api/user/calendar_feed/', () => {
