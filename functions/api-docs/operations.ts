@@ -10,7 +10,12 @@
  */
 import * as z from 'zod/mini';
 import { availabilityQuerySchema, blockSchema, MAX_RANGE_DATES, replaceSchema, unblockSchema } from '../domain/availability';
-import { MAX_COMMON_DATES, MAX_GROUP, querySchema as commonTimeQuerySchema } from '../domain/common-time';
+import {
+  MAX_COMMON_DATES,
+  MAX_GROUP,
+  querySchema as commonTimeQuerySchema,
+  requiredQuery as commonTimeRequired,
+} from '../domain/common-time';
 import { answerSchema } from '../domain/guest-answers';
 import { changeSchema as meetingChangeSchema } from '../domain/meeting-changes';
 import { MAX_LIMIT, MAX_OFFSET, MAX_PAGE, PAGE_SIZE } from '../domain/meeting-list';
@@ -61,11 +66,12 @@ export interface Operation {
 export type RouteDocs = Partial<Record<Method, Operation>>;
 
 /** Query parameters from a zod object schema of the domain, described here. */
-function queryOf(schema: z.ZodMiniObject, descriptions: Record<string, string>): QueryParameter[] {
+function queryOf(schema: z.ZodMiniObject, descriptions: Record<string, string>, required: readonly string[] = []): QueryParameter[] {
   return Object.entries(schema.def.shape).map(([name, field]) => ({
     name,
     description: descriptions[name] ?? '',
     schema: field as z.ZodMiniType,
+    ...(required.includes(name) && { required: true }),
   }));
 }
 
@@ -233,11 +239,15 @@ export const operations: Record<string, RouteDocs> = {
       summary: 'When a group is free together',
       description: `The caller and up to ${MAX_GROUP - 1} others, over at most ${MAX_COMMON_DATES} dates.`,
       tag: 'Availability',
-      query: queryOf(commonTimeQuerySchema, {
-        users: 'Emails of the others, separated by commas (the caller is always in the group, first).',
-        from: 'First date, `YYYY-MM-DD`.',
-        to: 'Last date, inclusive.',
-      }),
+      query: queryOf(
+        commonTimeQuerySchema,
+        {
+          users: 'Emails of the others, separated by commas (the caller is always in the group, first).',
+          from: 'First date, `YYYY-MM-DD`.',
+          to: 'Last date, inclusive.',
+        },
+        commonTimeRequired,
+      ),
       responses: {
         200: { description: 'The common free hours and the best ones.', body: answers.commonTime },
         400: invalid('Missing or bad fields, too many people or dates, or `Invalid email "<email>" - object does not exist.` on `users`.'),

@@ -67,11 +67,17 @@ export function rankHours(
   return { common, best };
 }
 
+/**
+ * The query. Every field is required, but each is read on its own below so that all the
+ * missing or bad ones are named at once, in the contract's words (`This field is required.`).
+ */
 export const querySchema = z.object({
   users: z.optional(z.string()),
   from: z.optional(z.string()),
   to: z.optional(z.string()),
 });
+/** The query fields a request cannot go without (all of them), for the API description. */
+export const requiredQuery: readonly (keyof z.infer<typeof querySchema>)[] = ['users', 'from', 'to'];
 
 /** The group's emails, in the order given, each once (case-insensitively), the caller's left out. */
 function readEmails(value: string | undefined, caller: PublicUser): string[] {

@@ -177,6 +177,17 @@ describe('every documented operation answers as documented', () => {
     const users = encodeURIComponent(guest.user.email);
     await check('GET', `/api/availability/common/?users=${users}&from=${date}&to=${date}`, auth, 200);
     await check('GET', `/api/availability/common/?from=${date}&to=${date}`, auth, 400);
+    // Each of its query parameters is refused when missing, so each is documented as required.
+    const query = { users, from: date, to: date };
+    const documented = document.paths['/api/availability/common/'].get.parameters.filter((parameter: Json) => parameter.in === 'query');
+    expect(documented.map((parameter: Json) => [parameter.name, parameter.required])).toEqual(
+      Object.keys(query).map((name) => [name, true]),
+    );
+    for (const name of Object.keys(query)) {
+      const rest = Object.entries(query).filter(([key]) => key !== name);
+      const refused = await check('GET', `/api/availability/common/?${rest.map(([key, value]) => `${key}=${value}`).join('&')}`, auth, 400);
+      expect(refused.body[name]).toEqual(['This field is required.']);
+    }
     await check('GET', `/api/availability/common/?users=${users}&from=${date}&to=${date}`, {}, 401);
   });
 
