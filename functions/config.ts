@@ -141,10 +141,10 @@ export const settings = {
     '',
     text,
   ),
-  webhookAllowHttp: setting('WEBHOOK_ALLOW_HTTP', '`1` lets webhook URLs use plain http as well as https (`npm start` sets it)', '0', flag),
+  webhookAllowHttp: setting('WEBHOOK_ALLOW_HTTP', '`1` lets webhook URLs use plain http to any host, as well as https', '0', flag),
   webhookAllowLoopback: setting(
     'WEBHOOK_ALLOW_LOOPBACK',
-    '`1` lets webhooks reach loopback receivers (127.0.0.0/8, ::1, localhost; `npm start` sets it); every other private range stays refused',
+    '`1` lets webhooks reach loopback receivers (127.0.0.0/8, ::1, localhost), over plain http too (`npm start` sets it); every other private range stays refused',
     '0',
     flag,
   ),

@@ -10,8 +10,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ||= 'WARN';
 // Outside Lambda, no CloudWatch: metrics stay quiet.
 process.env.POWERTOOLS_METRICS_DISABLED ||= 'true';
-// A developer points webhooks at receivers on this machine, over plain http.
-process.env.WEBHOOK_ALLOW_HTTP ||= '1';
 process.env.WEBHOOK_ALLOW_LOOPBACK ||= '1';
 
 export {};

@@ -18,13 +18,13 @@ import { messages } from './validation';
 
 /**
  * What a deployment lets webhooks reach beyond public https endpoints. AWS: both false.
- * The local runtime: both true, so a developer can point a webhook at a receiver on their
- * own machine. Every other non-public range stays refused either way.
+ * The local runtime: loopback, so a developer can point a webhook at a receiver on their
+ * own machine, over plain http too. Every other non-public range stays refused either way.
  */
 export interface UrlPolicy {
-  /** Plain `http:` as well as `https:`. */
+  /** Plain `http:` as well as `https:`, to any host. */
   allowHttp: boolean;
-  /** Loopback addresses (127.0.0.0/8, ::1) and the name `localhost`. Never 0.0.0.0 or `::`. */
+  /** Loopback addresses (127.0.0.0/8, ::1) and the name `localhost`, over http too. Never 0.0.0.0 or `::`. */
   allowLoopback: boolean;
 }
 
@@ -79,14 +79,17 @@ export function checkWebhookUrl(raw: unknown, policy: UrlPolicy): URL {
   }
   if (url.href.length > maxUrlLength) throw refuse(messages.maxLength(maxUrlLength));
 
-  const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
-  if (!schemes.includes(url.protocol)) throw refuse(policy.allowHttp ? urlMessages.httpOrHttps : urlMessages.httpsOnly);
-  if (url.hostname === '') throw refuse(urlMessages.invalid);
-  if (url.username !== '' || url.password !== '') throw refuse(urlMessages.credentials);
-
   // WHATWG has already turned every IPv4 spelling (0x7f.1, 2130706433, 0177.0.0.1,
   // full-width digits) into a dotted quad, and IPv6 into its compressed form in brackets.
   const host = unbracketed(url.hostname);
+  // Plain http where the policy allows it, and to a receiver on this machine where loopback is.
+  const httpAllowed = policy.allowHttp || (policy.allowLoopback && isLoopbackHost(host));
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && httpAllowed)) {
+    throw refuse(httpAllowed ? urlMessages.httpOrHttps : urlMessages.httpsOnly);
+  }
+  if (url.hostname === '') throw refuse(urlMessages.invalid);
+  if (url.username !== '' || url.password !== '') throw refuse(urlMessages.credentials);
+
   if (isIP(host) !== 0) {
     const reason = refusedAddressReason(host, policy);
     if (reason !== undefined) throw refuse(urlMessages.address(reason));
@@ -99,6 +102,19 @@ export function checkWebhookUrl(raw: unknown, policy: UrlPolicy): URL {
   }
   if (!name.includes('.') || internalSuffixes.some((suffix) => name.endsWith(suffix))) throw refuse(urlMessages.internalName);
   return url;
+}
+
+/** The name `localhost` (or one under `.localhost`), or a loopback address in any of its forms. */
+function isLoopbackHost(host: string): boolean {
+  if (isIP(host) === 0) {
+    const name = host.replace(/\.$/, '');
+    return name === 'localhost' || name.endsWith('.localhost');
+  }
+  // Refused as loopback, and as nothing else: allowed once loopback is.
+  return (
+    refusedAddressReason(host, { allowHttp: false, allowLoopback: false }) !== undefined &&
+    refusedAddressReason(host, { allowHttp: false, allowLoopback: true }) === undefined
+  );
 }
 
 type Family = 'ipv4' | 'ipv6';

@@ -358,11 +358,13 @@ describe('webhooks on npm start', () => {
   });
 
   it.each([
-    ['http://10.0.0.7/hook', 'URLs pointing to a private address (10.0.0.0/8) are not allowed.'],
-    ['http://192.168.1.1/hook', 'URLs pointing to a private address (192.168.0.0/16) are not allowed.'],
-    ['http://169.254.169.254/latest/meta-data/', 'URLs pointing to the cloud metadata address (169.254.169.254) are not allowed.'],
-    ['http://[fd00:ec2::254]/', 'URLs pointing to the cloud metadata address (fd00:ec2::254) are not allowed.'],
-    ['ftp://example.com/hook', 'Only http and https URLs are allowed.'],
+    ['https://10.0.0.7/hook', 'URLs pointing to a private address (10.0.0.0/8) are not allowed.'],
+    ['https://192.168.1.1/hook', 'URLs pointing to a private address (192.168.0.0/16) are not allowed.'],
+    ['https://169.254.169.254/latest/meta-data/', 'URLs pointing to the cloud metadata address (169.254.169.254) are not allowed.'],
+    ['https://[fd00:ec2::254]/', 'URLs pointing to the cloud metadata address (fd00:ec2::254) are not allowed.'],
+    // Plain http only to this machine.
+    ['http://example.com/hook', 'Only https URLs are allowed.'],
+    ['ftp://example.com/hook', 'Only https URLs are allowed.'],
     ['https://user:secret@example.com/hook', 'URLs with a username or password are not allowed.'],
     ['not a url', 'Enter a valid URL.'],
   ])('refuses to subscribe %s', async (url, message) => {

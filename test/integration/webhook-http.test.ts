@@ -332,7 +332,7 @@ describe('postWebhook after name resolution', () => {
 
   it('checks the URL again before sending: http where only https is allowed', async () => {
     const target = await receiver(answering(200));
-    const result = await postWebhook(target.url(), body, headers, { policy: { allowHttp: false, allowLoopback: true } });
+    const result = await postWebhook(target.url(), body, headers, { policy: { allowHttp: false, allowLoopback: false } });
     await settleQuietly();
     expect(result).toEqual({ ok: false, error: 'refused: Only https URLs are allowed.', elapsedMs: expect.any(Number) });
     expect(target.connections).toBe(0);

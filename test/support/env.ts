@@ -24,11 +24,10 @@ process.env.GUEST_INVITES_PER_HOUR ??= '1000000';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // No CloudWatch here: metrics stay quiet, as under `npm start`.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-// Webhooks reach receivers on this machine over plain http, as under `npm start`, on a
-// schedule a thousand times shorter (5 s becomes 5 ms).
 // Many tests fire dozens of requests at once in one process; the bound itself is tested in deadline.test.ts.
 process.env.DYNAMODB_MAX_IN_FLIGHT ??= '1000';
-process.env.WEBHOOK_ALLOW_HTTP ??= '1';
+// Webhooks reach receivers on this machine (over plain http too), as under `npm start`, on a
+// schedule a thousand times shorter (5 s becomes 5 ms).
 process.env.WEBHOOK_ALLOW_LOOPBACK ??= '1';
 process.env.WEBHOOK_RETRY_SCALE ??= '0.001';
 // Webhook secrets are sealed under a key of this run (KMS in AWS).

@@ -152,12 +152,26 @@ describe('checkWebhookUrl', () => {
     expect([verdict(raw, aws), verdict(raw, local)]).toEqual([underAws, underLocal]);
   });
 
-  it('allows http without loopback, and loopback without http, independently', () => {
+  it('allows http without loopback; loopback allows http to loopback receivers only', () => {
     expect(verdict('http://127.0.0.1/', { allowHttp: true, allowLoopback: false })).toEqual(pointing(loopback4));
     expect(verdict('http://localhost/', { allowHttp: true, allowLoopback: false })).toEqual(localhost);
     expect(verdict('http://example.com/', { allowHttp: true, allowLoopback: false })).toEqual({ href: 'http://example.com/' });
-    expect(verdict('http://127.0.0.1/', { allowHttp: false, allowLoopback: true })).toEqual(httpsOnly);
-    expect(verdict('https://127.0.0.1/', { allowHttp: false, allowLoopback: true })).toEqual({ href: 'https://127.0.0.1/' });
+    const loopbackOnly = { allowHttp: false, allowLoopback: true };
+    expect(verdict('https://127.0.0.1/', loopbackOnly)).toEqual({ href: 'https://127.0.0.1/' });
+    for (const href of [
+      'http://127.0.0.1:4000/hooks',
+      'http://127.9.8.7/',
+      'http://localhost:4000/',
+      'http://app.localhost/',
+      'http://[::1]/',
+    ]) {
+      expect(verdict(href, loopbackOnly)).toEqual({ href });
+    }
+    for (const href of ['http://example.com/', 'http://93.184.216.34/', 'http://[2606:2800:220:1::]/']) {
+      expect(verdict(href, loopbackOnly)).toEqual(httpsOnly);
+    }
+    expect(verdict('ftp://127.0.0.1/', loopbackOnly)).toEqual(httpOrHttps);
+    expect(verdict('ftp://example.com/', loopbackOnly)).toEqual(httpsOnly);
   });
 });
 
