@@ -6,7 +6,7 @@
 import { type BundledFiles, docsPageFiles } from './api-docs/files';
 import { webAppFiles } from './web-app/files';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What the function may do to the table; its IAM policy grants exactly this. */
 export type TableAccess = 'none' | 'read' | 'readwrite';
@@ -275,17 +275,26 @@ export type RouteMatch =
   { kind: 'route'; route: Route; pathParameters: Record<string, string> } | { kind: 'wrongMethod'; allowed: Method[] } | { kind: 'none' };
 
 /** Which route serves `method` on `path`, as API Gateway would pick it. */
+/**
+ * The methods a route answers: those it lists, and HEAD wherever it lists GET (GET's
+ * answer without its body, as HTTP has it: calendar applications check a feed so).
+ */
+export function methodsOf(route: Pick<Route, 'methods'>): Method[] {
+  return route.methods.includes('GET') && !route.methods.includes('HEAD') ? [...route.methods, 'HEAD'] : [...route.methods];
+}
+
 export function matchRoute(method: string, path: string): RouteMatch {
   const allowed: Method[] = [];
   for (const { route, pattern: regex } of compiled) {
     const found = regex.exec(path);
     if (!found) continue;
-    if ((route.methods as readonly string[]).includes(method.toUpperCase())) {
+    const methods = methodsOf(route);
+    if ((methods as readonly string[]).includes(method.toUpperCase())) {
       const pathParameters: Record<string, string> = {};
       for (const [name, value] of Object.entries(found.groups ?? {})) pathParameters[name] = decodePathSegment(value);
       return { kind: 'route', route, pathParameters };
     }
-    allowed.push(...route.methods);
+    allowed.push(...methods);
   }
   return allowed.length > 0 ? { kind: 'wrongMethod', allowed } : { kind: 'none' };
 }

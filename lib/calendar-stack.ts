@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { readSetting } from '../functions/config';
 import type { BundledFiles } from '../functions/api-docs/files';
-import { fallbackRoute, routes } from '../functions/routes';
+import { fallbackRoute, methodsOf, routes } from '../functions/routes';
 import { tableDefinition } from '../functions/store/table-definition';
 import { ApiFunction } from './api-function';
 import { corsPolicy } from './cors-policy';
@@ -135,11 +135,11 @@ export class CalendarStack extends Stack {
       // API Gateway route paths carry no trailing slash; it serves both spellings.
       const added = this.api.addRoutes({
         path: gatewayPath(route.path),
-        methods: route.methods.map((method) => HttpMethod[method]),
+        methods: methodsOf(route).map((method) => HttpMethod[method]),
         integration,
       });
       if (route.throttle) {
-        for (const method of route.methods) {
+        for (const method of methodsOf(route)) {
           routeSettings[`${method} ${gatewayPath(route.path)}`] = {
             ThrottlingRateLimit: route.throttle.rateLimit,
             ThrottlingBurstLimit: route.throttle.burstLimit,

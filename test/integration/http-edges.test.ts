@@ -129,3 +129,36 @@ describe("the local server's CORS, as API Gateway applies it", () => {
     expect(response.headers.get('vary')).toBe('Origin');
   });
 });
+
+describe('HEAD, as HTTP has it', () => {
+  let base: string;
+  let close: () => void;
+  beforeAll(async () => {
+    const server = createApiServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => server.close();
+  });
+  afterAll(() => close());
+
+  it.each(['/api/health/', '/api/openapi.json', '/api/docs/'])("answers HEAD %s with GET's status and headers, and no body", async (path) => {
+    const [got, head] = await Promise.all([fetch(`${base}${path}`), fetch(`${base}${path}`, { method: 'HEAD' })]);
+    const headers = (response: Response) => ({
+      status: response.status,
+      type: response.headers.get('content-type'),
+      length: response.headers.get('content-length'),
+    });
+    expect(headers(head)).toEqual(headers(got));
+    expect(got.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('refuses HEAD where there is no GET, and names HEAD among what a GET route allows', async () => {
+    const head = await fetch(`${base}/api/user/sign_up/`, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('POST');
+    const post = await fetch(`${base}/api/health/`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});

@@ -124,7 +124,7 @@ describe('the route table', () => {
   });
 
   it('tells a wrong method from an unknown path', () => {
-    expect(matchRoute('DELETE', '/api/event/abc/')).toEqual({ kind: 'wrongMethod', allowed: ['GET', 'PUT', 'PATCH'] });
+    expect(matchRoute('DELETE', '/api/event/abc/')).toEqual({ kind: 'wrongMethod', allowed: ['GET', 'HEAD', 'PUT', 'PATCH'] });
     expect(matchRoute('GET', '/api/events/')).toEqual({ kind: 'none' });
     expect(matchRoute('GET', '/api/event/a/b/')).toEqual({ kind: 'none' });
   });
