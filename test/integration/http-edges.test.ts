@@ -141,17 +141,20 @@ describe('HEAD, as HTTP has it', () => {
   });
   afterAll(() => close());
 
-  it.each(['/api/health/', '/api/openapi.json', '/api/docs/'])("answers HEAD %s with GET's status and headers, and no body", async (path) => {
-    const [got, head] = await Promise.all([fetch(`${base}${path}`), fetch(`${base}${path}`, { method: 'HEAD' })]);
-    const headers = (response: Response) => ({
-      status: response.status,
-      type: response.headers.get('content-type'),
-      length: response.headers.get('content-length'),
-    });
-    expect(headers(head)).toEqual(headers(got));
-    expect(got.status).toBe(200);
-    expect(await head.text()).toBe('');
-  });
+  it.each(['/api/health/', '/api/openapi.json', '/api/docs/'])(
+    "answers HEAD %s with GET's status and headers, and no body",
+    async (path) => {
+      const [got, head] = await Promise.all([fetch(`${base}${path}`), fetch(`${base}${path}`, { method: 'HEAD' })]);
+      const headers = (response: Response) => ({
+        status: response.status,
+        type: response.headers.get('content-type'),
+        length: response.headers.get('content-length'),
+      });
+      expect(headers(head)).toEqual(headers(got));
+      expect(got.status).toBe(200);
+      expect(await head.text()).toBe('');
+    },
+  );
 
   it('refuses HEAD where there is no GET, and names HEAD among what a GET route allows', async () => {
     const head = await fetch(`${base}/api/user/sign_up/`, { method: 'HEAD' });
