@@ -25,6 +25,9 @@ interface Waiting {
   dueAt: number;
 }
 
+/** The longest wait before running again a task whose run threw. */
+const MAX_RUN_RETRY_MS = 60_000;
+
 const key = (task: DeliveryTask) => `${task.ownerId}/${task.webhookId}/${task.deliveryId}/${task.attempt}`;
 
 export class InProcessDeliveryQueue implements DeliveryQueue {
@@ -35,6 +38,8 @@ export class InProcessDeliveryQueue implements DeliveryQueue {
   private stopped = false;
   private saving: Promise<void> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
+  /** Consecutive runs of a task that threw. */
+  private readonly failures = new Map<string, number>();
   /**
    * The queue's own context, where its timers start: a task queued by a request (a ping, a
    * redelivery) must not run, minutes or hours later, under that request's deadline.
@@ -106,12 +111,19 @@ export class InProcessDeliveryQueue implements DeliveryQueue {
       void this.options
         .run(entry.task)
         .then(
-          () => this.waiting.delete(key(entry.task)),
+          () => {
+            this.waiting.delete(key(entry.task));
+            this.failures.delete(key(entry.task));
+          },
           (error: unknown) => {
             (this.options.onError ?? ((failure) => console.error('Webhook delivery failed to run:', failure)))(error, entry.task);
-            // Tried again shortly: the attempt did not get to log its outcome.
-            this.waiting.delete(key(entry.task));
-            this.schedule({ task: entry.task, dueAt: Date.now() + 1_000 });
+            // Tried again (the attempt did not get to log its outcome): after 1 s, then twice as
+            // long each time up to a minute, as long as it cannot run (a stopped engine, say).
+            const id = key(entry.task);
+            const failures = (this.failures.get(id) ?? 0) + 1;
+            this.failures.set(id, failures);
+            this.waiting.delete(id);
+            this.schedule({ task: entry.task, dueAt: Date.now() + Math.min(MAX_RUN_RETRY_MS, 1_000 * 2 ** (failures - 1)) });
           },
         )
         .then(() => this.save())

@@ -30,3 +30,34 @@ describe("npm start's webhook queue", () => {
     await queue.stop();
   });
 });
+
+describe("npm start's webhook queue, when an attempt cannot run", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('tries it again after 1 s, 2 s, 4 s and so on, up to a minute apart, not every second', async () => {
+    let runs = 0;
+    const queue = new InProcessDeliveryQueue({
+      run: async () => {
+        runs += 1;
+        throw new Error('the database is down');
+      },
+      onError: () => undefined,
+    });
+    await queue.enqueue(task(1), 0);
+    const after = async (ms: number) => {
+      await jest.advanceTimersByTimeAsync(ms);
+      return runs;
+    };
+    expect(await after(0)).toBe(1);
+    expect(await after(1_000)).toBe(2);
+    expect(await after(1_999)).toBe(2);
+    expect(await after(1)).toBe(3);
+    expect(await after(4_000)).toBe(4);
+    // 8, 16, 32 s, then a minute apart at most.
+    expect(await after(8_000 + 16_000 + 32_000)).toBe(7);
+    expect(await after(59_999)).toBe(7);
+    expect(await after(1)).toBe(8);
+    await queue.stop();
+  });
+});
