@@ -191,9 +191,13 @@ export function formatTimestamp(iso: string): string {
  * pass has begun it.
  */
 export function firstUnbegunSlot(zone: string, now: Date): Slot {
-  // Quarter-hour steps: a 30-minute shift (Lord Howe) leaves a half-hour slot behind it.
-  for (let ahead = 0; ; ahead++) {
-    const local = new TZDate(now.getTime() + ahead * 900_000, zone);
+  // No slot begins before the current wall-clock hour ends (a shift of the clock happens at
+  // the end of one): the search starts there, one look-up in the usual case.
+  const current = new TZDate(now.getTime(), zone);
+  const intoHour = ((current.getMinutes() * 60 + current.getSeconds()) * 1000 + current.getMilliseconds()) % 3_600_000;
+  // Then quarter-hour steps: a 30-minute shift (Lord Howe) leaves a half-hour slot behind it.
+  for (let at = now.getTime() + 3_600_000 - intoHour; ; at += 900_000) {
+    const local = new TZDate(at, zone);
     const slot = { date: dateOf(local), hour: local.getHours() };
     if (!hasBegun(slot, zone, now)) return slot;
   }

@@ -10,6 +10,7 @@ import {
   isTimeZone,
   parseDate,
   parseTimeSlot,
+  slotAt,
   slotOf,
   today,
 } from '../../functions/domain/time';
@@ -207,6 +208,43 @@ describe('the first slot that has not begun', () => {
     ],
   ])('is, %s', (_, at, zone, slot) => {
     expect(firstUnbegunSlot(zone, new Date(at))).toEqual(slot);
+  });
+
+  it('is what a search from now itself finds, in zones with shifts of an hour, half an hour and odd offsets', () => {
+    // The plain search, a quarter-hour at a time from `now`, as the definition reads.
+    const searched = (zone: string, now: Date) => {
+      for (let ahead = 0; ; ahead++) {
+        const slot = slotAt(now.getTime() + ahead * 900_000, zone);
+        if (!hasBegun(slot, zone, now)) return slot;
+      }
+    };
+    const shifting = [
+      'UTC',
+      'Europe/Berlin',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kolkata',
+      'Asia/Kathmandu',
+      'Pacific/Chatham',
+      'America/St_Johns',
+    ];
+    // Instants from 2026 to 2036, and the minutes around each zone's shifts in particular.
+    const instant = fc.oneof(
+      fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2036, 0, 1) }),
+      fc.constantFrom(
+        Date.UTC(2031, 2, 30, 0, 30),
+        Date.UTC(2031, 9, 26, 0, 50),
+        Date.UTC(2031, 9, 4, 15, 40),
+        Date.UTC(2031, 3, 5, 14, 45),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...shifting), instant, fc.integer({ min: -7_200_000, max: 7_200_000 }), (zone, at, shift) => {
+        const now = new Date(at + shift);
+        expect(firstUnbegunSlot(zone, now)).toEqual(searched(zone, now));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 
