@@ -104,17 +104,31 @@ export function checkWebhookUrl(raw: unknown, policy: UrlPolicy): URL {
   return url;
 }
 
-/** The name `localhost` (or one under `.localhost`), or a loopback address in any of its forms. */
+/**
+ * The name `localhost` (or one under `.localhost`), or an address of this machine. A name
+ * is only what the URL says: the delivery checks that it resolves to this machine too.
+ */
 function isLoopbackHost(host: string): boolean {
-  if (isIP(host) === 0) {
-    const name = host.replace(/\.$/, '');
-    return name === 'localhost' || name.endsWith('.localhost');
-  }
-  // Refused as loopback, and as nothing else: allowed once loopback is.
-  return (
-    refusedAddressReason(host, { allowHttp: false, allowLoopback: false }) !== undefined &&
-    refusedAddressReason(host, { allowHttp: false, allowLoopback: true }) === undefined
-  );
+  if (isIP(host) !== 0) return isLoopbackAddress(host);
+  const name = host.replace(/\.$/, '').toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost');
+}
+
+const thisMachine = new BlockList();
+thisMachine.addSubnet('127.0.0.0', 8, 'ipv4');
+thisMachine.addAddress('::1', 'ipv6');
+thisMachine.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+/**
+ * An address of this machine: 127.0.0.0/8, `::1`, or 127/8 mapped into IPv6. Not the other
+ * IPv6 forms that embed 127/8 (NAT64, 6to4, IPv4-compatible, IPv4-translated): those route
+ * elsewhere.
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = unbracketed(address.trim()).replace(/%.*$/s, '');
+  const family = isIP(bare);
+  if (family === 0) return false;
+  return thisMachine.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 type Family = 'ipv4' | 'ipv6';

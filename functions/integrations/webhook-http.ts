@@ -26,7 +26,7 @@ import { type ClientRequest, request as httpRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { ValidationFailed } from '../domain/errors';
-import { checkWebhookUrl, refusedAddressReason, type UrlPolicy } from '../domain/webhook-urls';
+import { checkWebhookUrl, isLoopbackAddress, refusedAddressReason, type UrlPolicy } from '../domain/webhook-urls';
 
 /** Every address a host name resolves to. */
 export type Resolver = (hostname: string) => Promise<readonly LookupAddress[]>;
@@ -104,6 +104,10 @@ export async function postWebhook(url: URL, body: string, headers: Record<string
           ok: false,
           error: address === host ? `refused: ${host} is ${reason}` : `refused: ${host} resolves to ${address}, ${reason}`,
         });
+      // Where only loopback allows plain http, the name must lead to this machine too.
+      if (url.protocol === 'http:' && !options.policy.allowHttp && !isLoopbackAddress(address)) {
+        return finish({ ok: false, error: `refused: ${host} resolves to ${address}: plain http goes only to this machine` });
+      }
     }
     return finish(
       await send(url, body, headers, resolved.addresses, {

@@ -282,6 +282,29 @@ describe('postWebhook after name resolution', () => {
     expect(result).toEqual({ ok: false, error, elapsedMs: expect.any(Number) });
   });
 
+  it('sends plain http under the loopback-only policy of npm start only to addresses of this machine', async () => {
+    const loopbackOnly: UrlPolicy = { allowHttp: false, allowLoopback: true };
+    const target = await receiver(answering(200));
+    // A name under .localhost, or localhost itself, that DNS answers with a public address.
+    for (const name of ['hooks.localhost', 'localhost.']) {
+      const refused = await postWebhook(target.url('/hook', name), body, headers, {
+        policy: loopbackOnly,
+        resolve: resolvingTo('93.184.216.34'),
+      });
+      expect(refused).toEqual({
+        ok: false,
+        error: `refused: ${name} resolves to 93.184.216.34: plain http goes only to this machine`,
+        elapsedMs: expect.any(Number),
+      });
+    }
+    expect(target.connections).toBe(0);
+    const delivered = await postWebhook(target.url('/hook', 'hooks.localhost'), body, headers, {
+      policy: loopbackOnly,
+      resolve: resolvingTo('127.0.0.1'),
+    });
+    expect(delivered).toMatchObject({ ok: true, status: 200 });
+  });
+
   it('connects to the very address it checked, never asking DNS again, with the name as Host', async () => {
     const target = await receiver(answering(200));
     // `.invalid` never resolves (RFC 6761): reaching the receiver proves the socket used the checked address.

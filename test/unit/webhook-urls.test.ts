@@ -170,6 +170,11 @@ describe('checkWebhookUrl', () => {
     for (const href of ['http://example.com/', 'http://93.184.216.34/', 'http://[2606:2800:220:1::]/']) {
       expect(verdict(href, loopbackOnly)).toEqual(httpsOnly);
     }
+    // IPv6 forms that embed 127/8 but route elsewhere (NAT64, 6to4, IPv4-compatible, IPv4-translated): not this machine.
+    for (const href of ['http://[64:ff9b::7f00:1]/', 'http://[2002:7f00:1::1]/', 'http://[::7f00:1]/', 'http://[::ffff:0:7f00:1]/']) {
+      expect(verdict(href, loopbackOnly)).toEqual(httpsOnly);
+    }
+    expect(verdict('http://[::ffff:127.0.0.1]/', loopbackOnly)).toEqual({ href: 'http://[::ffff:7f00:1]/' });
     expect(verdict('ftp://127.0.0.1/', loopbackOnly)).toEqual(httpOrHttps);
     expect(verdict('ftp://example.com/', loopbackOnly)).toEqual(httpsOnly);
   });
