@@ -80,11 +80,16 @@ export class InProcessDeliveryQueue implements DeliveryQueue {
 
   private schedule(entry: Waiting): void {
     const id = key(entry.task);
-    if (this.stopped) return;
+    if (this.stopped) {
+      // An attempt still running at the stop may ask for the next: it is kept (saved) for the next start.
+      if (!this.waiting.has(id)) this.waiting.set(id, entry);
+      return;
+    }
     const waiting = this.waiting.get(id);
     if (waiting) {
-      // The same attempt, asked for sooner (a redelivery of a delivery waiting for its retry, as
-      // SQS would run a second message now): it runs at the sooner time. Once due, it runs once.
+      // The same attempt, asked for sooner (a redelivery of a delivery waiting for its retry, or
+      // an event handed over again): it runs at the sooner time, as SQS would run a second
+      // message at once in AWS. Once due, it runs once.
       const timer = this.timers.get(id);
       if (!timer || entry.dueAt >= waiting.dueAt) return;
       clearTimeout(timer);

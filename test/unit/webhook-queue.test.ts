@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DeliveryTask } from '../../functions/domain/webhooks';
 import { remainingMs, withDeadline } from '../../functions/domain/deadline';
 import { InProcessDeliveryQueue } from '../../local/webhook-queue';
@@ -59,5 +62,27 @@ describe("npm start's webhook queue, when an attempt cannot run", () => {
     expect(await after(59_999)).toBe(7);
     expect(await after(1)).toBe(8);
     await queue.stop();
+  });
+});
+
+describe("npm start's webhook queue, stopping", () => {
+  it('keeps in its file the next attempt that an attempt running at the stop asks for', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'webhook-queue-')), 'queue.json');
+    let finish: () => void = () => undefined;
+    const queue: InProcessDeliveryQueue = new InProcessDeliveryQueue({
+      file,
+      // The attempt fails and asks for the next, but only once the queue has been stopped.
+      run: (running) =>
+        new Promise<void>((resolve) => {
+          finish = () => void queue.enqueue(task(running.attempt + 1), 300_000).then(resolve);
+        }),
+    });
+    await queue.enqueue(task(1), 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await queue.stop();
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { task: DeliveryTask }[];
+    expect(kept.map((entry) => entry.task.attempt)).toEqual([2]);
   });
 });
