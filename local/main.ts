@@ -6,7 +6,7 @@
  * Settings: the environment, read through the one schema in `functions/config.ts`.
  */
 import './defaults';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { provideDeliveryQueue } from '../functions/delivery-queue';
@@ -169,12 +169,20 @@ async function main(): Promise<void> {
   });
 }
 
+/** Makes DATA_DIR and checks that files can be written in it (its keys and positions are). */
 function makeDataDir(setting: string, directory: string): void {
+  const refuse = (why: string) => new ConfigError(`Environment variable DATA_DIR must name a directory this user may write: ${why}`);
   try {
     mkdirSync(directory, { recursive: true });
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'EEXIST' ? `"${setting}" is a file` : (error as Error).message;
-    throw new ConfigError(`Environment variable DATA_DIR must name a directory this user may write: ${why}`);
+    throw refuse((error as NodeJS.ErrnoException).code === 'EEXIST' ? `"${setting}" is a file` : (error as Error).message);
+  }
+  const probe = join(directory, `.write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch {
+    throw refuse(`cannot write in "${setting}"`);
   }
 }
 

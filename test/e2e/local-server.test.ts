@@ -271,8 +271,12 @@ describe('stopping and starting', () => {
     [{ TIME_ZONE: 'Mars/Phobos' }, 'Environment variable TIME_ZONE must be an IANA time zone name, got "Mars/Phobos"'],
     [{ BCRYPT_ROUNDS: '99' }, 'Environment variable BCRYPT_ROUNDS must be an integer from 4 to 15, got "99"'],
     [{ PORT: 'abc' }, 'Environment variable PORT must be an integer from 0 to 65535, got "abc"'],
-    [{ CORS_ORIGINS: '*' }, 'Environment variable CORS_ORIGINS must list origins such as https://app.example.com (never *), got "*"'],
+    [
+      { CORS_ORIGINS: '*' },
+      'Environment variable CORS_ORIGINS must list origins as browsers send them, such as https://app.example.com (scheme, lowercase host, port only if not the default; never *), got "*"',
+    ],
     [{ DATA_DIR: 'package.json' }, 'Environment variable DATA_DIR must name a directory this user may write: "package.json" is a file'],
+    [{ DATA_DIR: '/proc/self' }, 'Environment variable DATA_DIR must name a directory this user may write: cannot write in "/proc/self"'],
   ])('stops on %j with one line naming the setting, and no stack trace', async (env, message) => {
     const child = runLocalMain({ PORT: '0', ...env });
     let output = '';
