@@ -66,7 +66,7 @@ const origins = (raw: string, variable: string) =>
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
       throw new ConfigError(
-        `Environment variable ${variable} must list origins such as https://app.example.com (never *), got "${origin}"`,
+        `Environment variable ${variable} must list origins as browsers send them, such as https://app.example.com (scheme, lowercase host, port only if not the default; never *), got "${origin}"`,
       );
     }
     return origin;

@@ -94,16 +94,20 @@ describe('the configuration schema', () => {
     ['WEBHOOK_SECRET_KEY', 'c2hvcnQ=', 'Environment variable WEBHOOK_SECRET_KEY must be the base64 of 32 bytes'],
     ['WEBHOOK_RETRY_SCALE', '0', 'Environment variable WEBHOOK_RETRY_SCALE must be a number above 0 and at most 1000, got "0"'],
     ['WEBHOOK_RETRY_SCALE', '-1', 'Environment variable WEBHOOK_RETRY_SCALE must be a number above 0 and at most 1000, got "-1"'],
-    ['CORS_ORIGINS', '*', 'Environment variable CORS_ORIGINS must list origins such as https://app.example.com (never *), got "*"'],
+    [
+      'CORS_ORIGINS',
+      '*',
+      'Environment variable CORS_ORIGINS must list origins as browsers send them, such as https://app.example.com (scheme, lowercase host, port only if not the default; never *), got "*"',
+    ],
     [
       'CORS_ORIGINS',
       'https://a.example, https://b.example/',
-      'Environment variable CORS_ORIGINS must list origins such as https://app.example.com (never *), got "https://b.example/"',
+      'Environment variable CORS_ORIGINS must list origins as browsers send them, such as https://app.example.com (scheme, lowercase host, port only if not the default; never *), got "https://b.example/"',
     ],
     [
       'CORS_ORIGINS',
       'a.example',
-      'Environment variable CORS_ORIGINS must list origins such as https://app.example.com (never *), got "a.example"',
+      'Environment variable CORS_ORIGINS must list origins as browsers send them, such as https://app.example.com (scheme, lowercase host, port only if not the default; never *), got "a.example"',
     ],
   ])('refuses %s=%s with a message naming it', (variable, value, message) => {
     expectConfigError(() => readConfig({ ...minimal, [variable]: value }), message);
