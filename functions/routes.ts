@@ -274,7 +274,6 @@ function decodePathSegment(segment: string): string {
 export type RouteMatch =
   { kind: 'route'; route: Route; pathParameters: Record<string, string> } | { kind: 'wrongMethod'; allowed: Method[] } | { kind: 'none' };
 
-/** Which route serves `method` on `path`, as API Gateway would pick it. */
 /**
  * The methods a route answers: those it lists, and HEAD wherever it lists GET (GET's
  * answer without its body, as HTTP has it: calendar applications check a feed so).
@@ -283,6 +282,7 @@ export function methodsOf(route: Pick<Route, 'methods'>): Method[] {
   return route.methods.includes('GET') && !route.methods.includes('HEAD') ? [...route.methods, 'HEAD'] : [...route.methods];
 }
 
+/** Which route serves `method` on `path`, as API Gateway would pick it. */
 export function matchRoute(method: string, path: string): RouteMatch {
   const allowed: Method[] = [];
   for (const { route, pattern: regex } of compiled) {

@@ -56,6 +56,8 @@ describe('the CDK stack', () => {
       expect(integrationTarget).toContain(functionIdOf(route.name));
     }
     expect(routeKeys).toContain('$default');
+    // Calendar applications check a feed with HEAD.
+    expect(routeKeys).toEqual(expect.arrayContaining(['GET /api/calendar/{feed}', 'HEAD /api/calendar/{feed}']));
     expect(routeKeys).toHaveLength(routes.reduce((count, route) => count + methodsOf(route).length, 0) + 1);
   });
 
