@@ -119,7 +119,19 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
   const cpuMs = (value: number | undefined) => number(value, 2);
   const total = ({ load, server, engine }: CpuUse) => load + (server ?? 0) + (engine ?? 0);
   const cpu = table(
-    ['operation', 'conc.', 'server', 'engine', 'load', 'in all', 'floor: engine', 'floor: calls', 'floor in all', 'in all vs floor'],
+    [
+      'operation',
+      'conc.',
+      'server',
+      'engine',
+      'load',
+      'in all',
+      'floor: server',
+      'floor: engine',
+      'floor: calls',
+      'floor in all',
+      'in all vs floor',
+    ],
     measuredCpu.map(({ operation, concurrency, http, floor }) => [
       operation,
       String(concurrency),
@@ -127,6 +139,7 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
       cpuMs(http.cpu!.engine),
       cpuMs(http.cpu!.load),
       cpuMs(total(http.cpu!)),
+      cpuMs(floor!.cpu!.server),
       cpuMs(floor!.cpu!.engine),
       cpuMs(floor!.cpu!.load),
       cpuMs(total(floor!.cpu!)),
@@ -141,7 +154,7 @@ function renderOperations(operationResults: NonNullable<Results['operations']>, 
     '',
     ...(measuredCpu.length > 0
       ? [
-          "CPU ms per request, by process (the machine's cores serve them all: their sum bounds the throughput). Over HTTP: the server (with its event publisher and meeting counter), the engine (DynamoDB Local) and the load; the floor: the engine and the process issuing the calls:",
+          "CPU ms per request, by process (the machine's cores serve them all: their sum bounds the throughput). Over HTTP: the server (with its event publisher and meeting counter), the engine (DynamoDB Local) and the load; the floor: the idle server (its pollers), the engine and the process issuing the calls:",
           '',
           cpu,
           '',
