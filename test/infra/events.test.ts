@@ -1,4 +1,4 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EVENT_SOURCE } from '../../functions/integrations/eventbridge-transport';
 import type { ItemType } from '../../functions/store/items/item';
@@ -6,6 +6,7 @@ import { readImage } from '../../functions/store/change-images';
 import { EVENT_ITEM_TYPES } from '../../lib/event-publishing';
 import { CalendarStack } from '../../lib/calendar-stack';
 import { describeStreamConsumerUpkeep } from './stream-consumer';
+import { actionsOf, grantingPrefix, matchesFilter, type Pattern, templateReader } from './template-reading';
 
 // Bundling is skipped: these tests read the template, not the code assets.
 function synthesize() {
@@ -17,53 +18,19 @@ function synthesize() {
 const { app, stack, template } = synthesize();
 const { events } = stack;
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-
-const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const { idOf, resources, statementsOfRole, eventSourceMappingOf } = templateReader(stack, template);
 const busId = idOf(events.bus);
 const queueId = idOf(events.failureQueue);
 const publisherId = idOf(events.publisher.function);
 const tableId = idOf(stack.table);
 
-const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
-const actionsOf = (statement: Statement) => [statement.Action].flat();
-
-/** Every statement of the policies attached to the role whose logical id is given. */
-function statementsOfRole(roleId: string): Statement[] {
-  return resources('AWS::IAM::Policy')
-    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-}
-
-const publisherRoleId = stack.getLogicalId(events.publisher.function.role!.node.defaultChild as CfnElement);
-const publisherStatements = statementsOfRole(publisherRoleId);
-
+const publisherRoleId = idOf(events.publisher.function.role!);
+const publisherStatements = statementsOfRole(events.publisher.function);
 /** The statements of the publisher that grant any of the actions with this prefix. */
-const publisherStatementsFor = (prefix: string) =>
-  publisherStatements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
-
+const publisherStatementsFor = (prefix: string) => grantingPrefix(publisherStatements, prefix);
 /** The publisher's event source mapping (the webhook worker has its own, see webhooks.test.ts). */
-function mapping(): Record<string, unknown> {
-  const mappings = resources('AWS::Lambda::EventSourceMapping').filter(
-    ([, resource]) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify({ Ref: publisherId }),
-  );
-  expect(mappings).toHaveLength(1);
-  return mappings[0]![1].Properties;
-}
-
-type Pattern = { [key: string]: Pattern | readonly unknown[] };
-
-/**
- * Whether a Lambda event filter pattern matches a record, for the pattern forms the stack
- * uses: a list of allowed values, or an object of nested patterns (every key must match).
- */
-function matches(pattern: Pattern, value: unknown): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = (value as Record<string, unknown> | undefined)?.[key];
-    return Array.isArray(expected) ? expected.includes(actual) : matches(expected as Pattern, actual);
-  });
-}
+const mapping = () => eventSourceMappingOf(publisherId);
+const matches = matchesFilter;
 
 const streamRecord = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', type: ItemType) => {
   const image = { pk: { S: 'PK' }, sk: { S: 'SK' }, type: { S: type } };
@@ -250,7 +217,7 @@ describe('domain events in the CDK stack', () => {
         JSON.stringify(policy.Properties).includes('dynamodb:ListStreams'),
       );
       // The table's two stream consumers (the counter's grant: see meeting-counting.test.ts).
-      const counterRoleId = stack.getLogicalId(stack.counting.counter.function.role!.node.defaultChild as CfnElement);
+      const counterRoleId = idOf(stack.counting.counter.function.role!);
       expect(holders.map(([, policy]) => policy.Properties.Roles)).toEqual([[{ Ref: publisherRoleId }], [{ Ref: counterRoleId }]]);
       const wildcards = publisherStatements.filter((statement) => statement.Resource === '*').flatMap(actionsOf);
       expect(wildcards.sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);

@@ -1,10 +1,11 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { partitions } from '../../functions/store/items/partitions';
 import { LAMBDA_RUNTIME, leadingKeyPattern } from '../../lib/api-function';
 import { CalendarStack } from '../../lib/calendar-stack';
 import { COUNTER_ACTIONS, COUNTER_PARTITIONS } from '../../lib/meeting-counting';
 import { describeStreamConsumerUpkeep } from './stream-consumer';
+import { actionsOf, grantingPrefix, matchesFilter, type Pattern, templateReader } from './template-reading';
 
 // Bundling is skipped: these tests read the template, not the code assets.
 function synthesize() {
@@ -16,60 +17,18 @@ function synthesize() {
 const { app, stack, template } = synthesize();
 const { counting } = stack;
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, string[]>>;
-};
-
-const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const { idOf, statementsOfRole, eventSourceMappingOf } = templateReader(stack, template);
 const queueId = idOf(counting.failureQueue);
 const counterId = idOf(counting.counter.function);
 const tableId = idOf(stack.table);
-const counterRoleId = stack.getLogicalId(counting.counter.function.role!.node.defaultChild as CfnElement);
-
-const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
-const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 /** Every statement of the policies attached to the counter's role. */
-const counterStatements: Statement[] = resources('AWS::IAM::Policy')
-  .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: counterRoleId }]))
-  .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-
+const counterStatements = statementsOfRole(counting.counter.function);
 /** The statements of the counter that grant any of the actions with this prefix. */
-const counterStatementsFor = (prefix: string) =>
-  counterStatements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
-
+const counterStatementsFor = (prefix: string) => grantingPrefix(counterStatements, prefix);
 /** The counter's event source mapping. */
-function mapping(): Record<string, unknown> {
-  const mappings = resources('AWS::Lambda::EventSourceMapping').filter(
-    ([, resource]) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify({ Ref: counterId }),
-  );
-  expect(mappings).toHaveLength(1);
-  return mappings[0]![1].Properties;
-}
-
-type Pattern = { [key: string]: Pattern | readonly unknown[] };
-
-/**
- * Whether a Lambda event filter pattern matches a record, for the pattern forms used here:
- * a list of allowed values (plain values or `{ prefix }`), or an object of nested patterns.
- */
-function matches(pattern: Pattern, value: unknown): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = (value as Record<string, unknown> | undefined)?.[key];
-    if (!Array.isArray(expected)) return matches(expected as Pattern, actual);
-    return expected.some((allowed: unknown) =>
-      typeof allowed === 'object' && allowed !== null && 'prefix' in allowed
-        ? typeof actual === 'string' && actual.startsWith((allowed as { prefix: string }).prefix)
-        : typeof allowed === 'object' && allowed !== null && 'exists' in allowed
-          ? (actual !== undefined) === (allowed as { exists: boolean }).exists
-          : allowed === actual,
-    );
-  });
-}
+const mapping = () => eventSourceMappingOf(counterId);
+const matches = matchesFilter;
 
 const streamRecord = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', pk: string, sk: string, filed = true) => {
   const keys = { pk: { S: pk }, sk: { S: sk } };
