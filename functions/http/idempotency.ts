@@ -1,9 +1,9 @@
 /**
  * `Idempotency-Key` on writes, with AWS Lambda Powertools' idempotency utility and its
- * DynamoDB persistence in the service's own table: a retry with the same key and body
- * gets the first answer for 24 hours; the same key with another body is refused (422);
- * a retry while the first is still running is refused (409). Keys are scoped to the
- * caller, the method and the path, so one user's key never answers another's request.
+ * records in the service's own table: a retry with the same key and body gets the first
+ * answer for 24 hours; the same key with another body is refused (422); a retry while the
+ * first is still running is refused (409). Keys are scoped to the caller, the method and
+ * the path, so one user's key never answers another's request.
  *
  * A write whose deadline passed may still land: its in-progress record is kept (not
  * released as after other failures), so a retry waits (409) until the record expires with

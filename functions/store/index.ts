@@ -20,6 +20,14 @@ export function createMeetingCounts(client: DynamoDBDocumentClient, tableName: s
   return new MeetingCounts(new Table(client, tableName, observer));
 }
 
+/**
+ * The table alone, as the idempotency records use it (`idempotency-store.ts`: built apart,
+ * so that only the routes that honour `Idempotency-Key` load Powertools idempotency).
+ */
+export function createTable(client: DynamoDBDocumentClient, tableName: string, observer: StoreObserver = {}): Table {
+  return new Table(client, tableName, observer);
+}
+
 /** `cursorSecrets`: the deployment's secrets that seal listing cursors (see `cursor.ts`). */
 export function createStores(
   client: DynamoDBDocumentClient,

@@ -1,8 +1,8 @@
 /**
  * Each route touches only the partitions it declares in the route table: the very list
  * the stack turns into its IAM `dynamodb:LeadingKeys` condition. Every DynamoDB call a
- * route's handler makes (through the document client or Powertools' idempotency store)
- * is recorded and its partition keys compared with the declaration.
+ * route's handler makes (its idempotency records' included) is recorded and its partition
+ * keys compared with the declaration.
  */
 import { partitions } from '../../functions/store/items/partitions';
 import { type Partition, routes } from '../../functions/routes';

@@ -22,17 +22,13 @@ const fakeAuth: MiddlewareObj<ApiEvent, ApiResult> = {
 /** A route counting its runs; `gate`, when set, holds the first run until it is resolved. */
 function route(options: { fail?: () => boolean; failure?: () => Error; gate?: Promise<void> } = {}) {
   let runs = 0;
-  const handler = chain(
-    { body: true, idempotent: idempotentWrites(createIdempotencyStore(table.client, 'idempotency-test')) },
-    fakeAuth,
-    async (event) => {
-      runs += 1;
-      const run = runs;
-      if (run === 1) await options.gate;
-      if (options.fail?.()) throw options.failure?.() ?? new Error('failed');
-      return json(201, { run, body: event.jsonBody });
-    },
-  );
+  const handler = chain({ body: true, idempotent: idempotentWrites(createIdempotencyStore(table)) }, fakeAuth, async (event) => {
+    runs += 1;
+    const run = runs;
+    if (run === 1) await options.gate;
+    if (options.fail?.()) throw options.failure?.() ?? new Error('failed');
+    return json(201, { run, body: event.jsonBody });
+  });
   const send = async (request: { key?: string; body?: string; user?: string; path?: string; method?: string }) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-user': request.user ?? 'ann' };
     if (request.key) headers['idempotency-key'] = request.key;
