@@ -10,7 +10,6 @@
  * It prints those sections and puts them into bench/results.json in place of the ones there,
  * keeping the others.
  */
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -79,16 +78,14 @@ async function countersCaughtUp(accounts: Account[]): Promise<number> {
   for (;;) {
     const pending = await Promise.all(
       accounts.map(async (account) => {
-        const { Count } = await services().documentClient.send(
-          new QueryCommand({
-            TableName: process.env.TABLE_NAME!,
-            IndexName: index.indexName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': index.partitionKey },
-            ExpressionAttributeValues: { ':pk': recountPartition(account.id) },
-            Select: 'COUNT',
-          }),
-        );
+        const { Count } = await services().dynamoDb.send('Query', {
+          TableName: process.env.TABLE_NAME!,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': recountPartition(account.id) },
+          Select: 'COUNT',
+        });
         return Count ?? 0;
       }),
     );
@@ -129,7 +126,7 @@ async function prepareLanes(api: Api): Promise<Lanes> {
 }
 
 async function fillTable(count: number): Promise<void> {
-  const client = services().documentClient;
+  const client = services().dynamoDb;
   const table = process.env.TABLE_NAME!;
   const batches = Array.from({ length: Math.ceil(count / 25) }, (_, batch) => batch);
   let written = 0;
@@ -145,7 +142,7 @@ async function fillTable(count: number): Promise<void> {
       },
     }));
     while (requests.length > 0) {
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      const result = await client.send('BatchWriteItem', { RequestItems: { [table]: requests } });
       requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
     }
     written += 25;

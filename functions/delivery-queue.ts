@@ -5,10 +5,10 @@
  * where none is provided, it is the SQS queue named by WEBHOOK_QUEUE_URL, which the stack
  * sets on the functions that may send to it.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { readSetting } from './config';
 import type { DeliveryQueue } from './domain/webhooks';
 import { SqsDeliveryQueue } from './integrations/sqs-delivery-queue';
+import { AwsJsonClient } from './store/aws-json';
 
 let provided: DeliveryQueue | undefined;
 let sqs: SqsDeliveryQueue | undefined;
@@ -22,7 +22,7 @@ export function provideDeliveryQueue(queue: DeliveryQueue): void {
 export function sqsDeliveryQueue(): SqsDeliveryQueue | undefined {
   if (!sqs) {
     const queueUrl = readSetting('webhookQueueUrl', process.env);
-    if (queueUrl) sqs = new SqsDeliveryQueue(new SQSClient({ maxAttempts: 3 }), queueUrl);
+    if (queueUrl) sqs = new SqsDeliveryQueue(new AwsJsonClient({ service: 'sqs', target: 'AmazonSQS', version: '1.0' }), queueUrl);
   }
   return sqs;
 }

@@ -12,7 +12,7 @@ let cached: BasePersistenceLayer | undefined;
  * `Idempotency-Key` load Powertools idempotency).
  */
 export function idempotencyStore(): BasePersistenceLayer {
-  const { documentClient, config } = services();
-  cached ??= createIdempotencyStore(createTable(documentClient, config.tableName, { writeRetried: businessMetric.writeRetried }));
+  const { dynamoDb, config } = services();
+  cached ??= createIdempotencyStore(createTable(dynamoDb, config.tableName, { writeRetried: businessMetric.writeRetried }));
   return cached;
 }

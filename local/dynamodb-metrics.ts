@@ -8,7 +8,7 @@
  * KB (our items that are updated or deleted are all under 1 KB).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../functions/store/dynamodb';
 
 export interface CallMetrics {
   calls: number;
@@ -26,7 +26,7 @@ export interface CallMetrics {
 
 export const requestMetrics = new AsyncLocalStorage<CallMetrics>();
 
-const readCommands = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand']);
+const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 
 /** Started kilobytes of an item, from its JSON size (close to DynamoDB's byte count). */
 function kilobytes(item: unknown): number {
@@ -42,13 +42,13 @@ type WriteInput = {
 /** AWS on-demand write request units of a write command. */
 function writeUnits(command: string, input: WriteInput): number {
   switch (command) {
-    case 'TransactWriteItemsCommand':
+    case 'TransactWriteItems':
       return (input.TransactItems ?? []).reduce((sum, item) => sum + 2 * (item.Put ? kilobytes(item.Put.Item) : 1), 0);
-    case 'BatchWriteItemCommand':
+    case 'BatchWriteItem':
       return Object.values(input.RequestItems ?? {})
         .flat()
         .reduce((sum, request) => sum + (request.PutRequest ? kilobytes(request.PutRequest.Item) : 1), 0);
-    case 'PutItemCommand':
+    case 'PutItem':
       return kilobytes(input.Item);
     default:
       return 1;
@@ -62,29 +62,24 @@ function units(consumed: Consumed): number {
   return (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 }
 
-/** Adds the accounting middleware to a client. */
-export function recordCallMetrics(client: DynamoDBClient): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const record = requestMetrics.getStore();
-      if (!record) return next(args);
-      const command = context.commandName ?? '';
-      record.calls += 1;
-      const step = (record.answeredStep ?? 0) + 1;
-      record.depth = Math.max(record.depth, step);
-      try {
-        if (!readCommands.has(command)) {
-          record.writeUnits += writeUnits(command, args.input as WriteInput);
-          return await next(args);
-        }
-        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-        const result = await next(args);
-        record.readUnits += units((result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity);
-        return result;
-      } finally {
-        record.answeredStep = Math.max(record.answeredStep ?? 0, step);
+/** Adds the accounting to a client. */
+export function recordCallMetrics(client: DynamoDb): void {
+  client.use(async (call, next) => {
+    const record = requestMetrics.getStore();
+    if (!record) return next(call);
+    record.calls += 1;
+    const step = (record.answeredStep ?? 0) + 1;
+    record.depth = Math.max(record.depth, step);
+    try {
+      if (!readOperations.has(call.operation)) {
+        record.writeUnits += writeUnits(call.operation, call.input as WriteInput);
+        return await next(call);
       }
-    },
-    { step: 'initialize', name: 'benchCallMetrics' },
-  );
+      const output = await next({ ...call, input: { ...call.input, ReturnConsumedCapacity: 'TOTAL' } } as typeof call);
+      record.readUnits += units(output.ConsumedCapacity as Consumed);
+      return output;
+    } finally {
+      record.answeredStep = Math.max(record.answeredStep ?? 0, step);
+    }
+  });
 }

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   counter = startStreamPoller({
     client,
     tableName,
-    handle: streamCounter(createMeetingCounts(services().documentClient, tableName), (error, key) =>
+    handle: streamCounter(createMeetingCounts(services().dynamoDb, tableName), (error, key) =>
       console.error(`Meeting counters: could not recount ${key.pk} ${key.sk} (it is read again): ${String(error)}`),
     ),
     ...(dataDir ? { positionFile: join(resolve(dataDir), 'count-position.json') } : {}),

@@ -10,7 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSetting } from '../functions/config';
-import { createClients } from '../functions/store/client';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readRuntimeFile } from '../local/runtime-file';
 import { tableProblems } from '../local/table-scan';
 
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   if (found.endpoint) process.env.AWS_REGION ||= 'us-east-1';
   // The SDK's notice that its future releases need Node 22 says nothing about this check (as under npm start).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
-  const { document } = createClients(found.endpoint ? { endpoint: found.endpoint } : {});
+  const document = DynamoDBDocumentClient.from(new DynamoDBClient(found.endpoint ? { endpoint: found.endpoint } : {}));
   const { problems, itemsRead } = await tableProblems(document, found.tableName);
   for (const problem of problems) console.log(problem);
   console.log(`${found.tableName} at ${found.where}: ${itemsRead} items read, ${problems.length} problems found`);

@@ -7,8 +7,8 @@ import { services } from '../services';
 import { createMeetingCounts } from '../store';
 import { streamCounter } from './stream-counter';
 
-const { documentClient, config } = services();
+const { dynamoDb, config } = services();
 
-export const handler = streamCounter(createMeetingCounts(documentClient, config.tableName), (error, key) =>
+export const handler = streamCounter(createMeetingCounts(dynamoDb, config.tableName), (error, key) =>
   logger.warn('meeting entry not recounted (its change is read again)', { key, error }),
 );

@@ -28,12 +28,12 @@
  * at most about 120,000 in-flight messages, so that many retries waiting at once is where
  * Scheduler (or a sweep of the delivery log's `next_attempt_at`) would take over.
  */
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { DomainEvent, Publication } from '../domain/events';
 import type { DeliveryQueue, DeliveryTask } from '../domain/webhooks';
+import type { AwsJsonClient } from '../store/aws-json';
 import { EVENT_SOURCE, userOfResource } from './eventbridge-transport';
 import { attemptDelivery, type DeliveryDeps, fanOut } from './webhook-delivery';
 
@@ -57,10 +57,13 @@ export interface TaskMessage extends DeliveryTask {
 /** What a message on the queue asks for. */
 export type QueueMessage = { kind: 'event'; publication: Publication } | { kind: 'task'; task: DeliveryTask; notBefore: number };
 
+/** SQS's own client: its JSON protocol (1.0, `AmazonSQS`). */
+export type SqsClient = Pick<AwsJsonClient, 'call'>;
+
 /** `DeliveryQueue` on SQS, which also puts a message received too early back to wait. */
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: SqsClient,
     readonly queueUrl: string,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -68,20 +71,20 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   async enqueue(task: DeliveryTask, delayMs: number): Promise<void> {
     const delay = Math.max(0, delayMs);
     const message: TaskMessage = { ...task, notBefore: this.now().getTime() + Math.ceil(delay) };
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delay / 1000)),
-      }),
-    );
+    await this.client.call('SendMessage', {
+      QueueUrl: this.queueUrl,
+      MessageBody: JSON.stringify(message),
+      DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delay / 1000)),
+    });
   }
 
   /** Hides a received message for `seconds`: it is handed over again then. */
   async postpone(receiptHandle: string, seconds: number): Promise<void> {
-    await this.client.send(
-      new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }),
-    );
+    await this.client.call('ChangeMessageVisibility', {
+      QueueUrl: this.queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: seconds,
+    });
   }
 }
 

@@ -3,8 +3,9 @@
  * item that made them fail (returned through ReturnValuesOnConditionCheckFailure: ALL_OLD,
  * in raw attribute-value form even through the document client).
  */
-import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isCancelledTransaction } from './retry';
 
 export interface FailedCondition {
   index: number;
@@ -13,7 +14,7 @@ export interface FailedCondition {
 
 /** The conditions that failed, in transaction order; undefined for any other error. */
 export function failedConditions(error: unknown): FailedCondition[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
+  if (!isCancelledTransaction(error)) return undefined;
   const failures: FailedCondition[] = [];
   (error.CancellationReasons ?? []).forEach((reason, index) => {
     if (reason.Code !== 'ConditionalCheckFailed') return;

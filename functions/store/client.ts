@@ -1,16 +1,15 @@
 /**
- * The DynamoDB clients of a container: built once by the composition root, with the
+ * The DynamoDB client of a container: built once by the composition root, with the
  * timeouts and retries every store relies on, and two guards for a stalled engine:
  * - a call made for a request ends by the request's deadline (`domain/deadline.ts`),
- *   SDK retries included: past it the call fails with DeadlineExceeded (503), whatever
+ *   the client's retries included: past it the call fails with DeadlineExceeded (503), whatever
  *   the engine does;
  * - at most `maxInFlight` calls wait on the engine at once in this process; a call beyond
  *   them fails at once with Overloaded (503) instead of queueing behind a stall.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countStorageCall, remainingMs } from '../domain/deadline';
 import { DeadlineExceeded, Overloaded } from '../domain/errors';
+import { DynamoDb, type Interceptor } from './dynamodb';
 
 export interface ClientOptions {
   /** Endpoint override, for DynamoDB Local. @default the region's endpoint */
@@ -21,66 +20,56 @@ export interface ClientOptions {
   onDeadline?(operation: string, elapsedMs: number): void;
 }
 
-export interface DynamoDbClients {
-  /** The low-level client (for libraries that want one, and for instrumentation). */
-  base: DynamoDBClient;
-  document: DynamoDBDocumentClient;
-}
-
-export function createClients(options: ClientOptions = {}): DynamoDbClients {
-  const base = new DynamoDBClient({
+export function createClient(options: ClientOptions = {}): DynamoDb {
+  const client = new DynamoDb({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    // The SDK retries throttling and 5xx itself; a few attempts keep tail latency bounded.
+    // Throttling and 5xx are retried by the client itself; a few attempts keep tail latency bounded.
     maxAttempts: 3,
-    // A call that outlasts its timeout fails (and is retried or answered 503) instead of
-    // hanging on with a warning.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+    // A call that outlasts its timeout fails (and is retried or answered 503) instead of hanging on.
+    connectTimeoutMs: 1_000,
+    requestTimeoutMs: 5_000,
   });
-  guardCalls(base, options.maxInFlight ?? 64, options.onDeadline);
-  const document = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-  return { base, document };
+  client.use(guardCalls(options.maxInFlight ?? 64, options.onDeadline));
+  return client;
 }
 
-/** Adds the deadline and the in-flight bound around every command of the client. */
-function guardCalls(client: DynamoDBClient, maxInFlight: number, onDeadline: ClientOptions['onDeadline']): void {
+/** The deadline and the in-flight bound around every call of the client. */
+function guardCalls(maxInFlight: number, onDeadline: ClientOptions['onDeadline']): Interceptor {
   let inFlight = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = context.commandName ?? 'DynamoDB';
-      const left = remainingMs();
-      if (left !== undefined && left <= 0) throw new DeadlineExceeded(operation, 0);
-      if (inFlight >= maxInFlight) throw new Overloaded();
-      inFlight += 1;
-      const started = Date.now();
-      // The request's tally counts a call once: when it answers, or when the deadline gives up on it.
-      let counted = false;
-      const tally = () => {
-        if (counted) return;
-        counted = true;
-        countStorageCall(Date.now() - started);
-      };
-      // The bound counts calls until the engine answers them, even those a deadline gave up on.
-      // (A middleware below may throw before it returns a promise: that too ends the call.)
-      const call = (async () => next(args))().finally(() => {
-        inFlight -= 1;
+  return async (request, next) => {
+    const { operation } = request;
+    const left = remainingMs();
+    if (left !== undefined && left <= 0) throw new DeadlineExceeded(operation, 0);
+    if (inFlight >= maxInFlight) throw new Overloaded();
+    inFlight += 1;
+    const started = Date.now();
+    // The request's tally counts a call once: when it answers, or when the deadline gives up on it.
+    let counted = false;
+    const tally = () => {
+      if (counted) return;
+      counted = true;
+      countStorageCall(Date.now() - started);
+    };
+    // The bound counts calls until the engine answers them, even those a deadline gave up on.
+    // (An interceptor below may throw before it returns a promise: that too ends the call.)
+    const call = (async () => next(request))().finally(() => {
+      inFlight -= 1;
+      tally();
+    });
+    if (left === undefined) return call;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
         tally();
-      });
-      if (left === undefined) return call;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          tally();
-          onDeadline?.(operation, Date.now() - started);
-          reject(new DeadlineExceeded(operation, Date.now() - started));
-        }, left);
-      });
-      call.catch(() => undefined);
-      try {
-        return await Promise.race([call, expired]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    { step: 'initialize', name: 'requestDeadline', priority: 'high' },
-  );
+        onDeadline?.(operation, Date.now() - started);
+        reject(new DeadlineExceeded(operation, Date.now() - started));
+      }, left);
+    });
+    call.catch(() => undefined);
+    try {
+      return await Promise.race([call, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

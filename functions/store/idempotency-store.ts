@@ -17,6 +17,7 @@ import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/
 import type { IdempotencyRecordStatusValue } from '@aws-lambda-powertools/idempotency/types';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Key } from './items/item';
+import { isFailedCondition } from './retry';
 import type { Table } from './table';
 import { tableDefinition } from './table-definition';
 
@@ -93,7 +94,7 @@ class TablePersistenceLayer extends BasePersistenceLayer {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
     } catch (error) {
-      if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+      if (!isFailedCondition(error)) throw error;
       // The record in the way, as the engine returns it (attribute values, not unmarshalled).
       const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
       throw new IdempotencyItemAlreadyExistsError(

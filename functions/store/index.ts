@@ -1,8 +1,8 @@
 /**
  * The store factory: every store over one table, for the composition root.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../domain/ports';
+import type { DynamoDb } from './dynamodb';
 import { DynamoAvailabilityStore } from './availability-store';
 import { DynamoCalendarFeedStore } from './calendar-feed-store';
 import { DynamoCredentialStore } from './credential-store';
@@ -16,7 +16,7 @@ import { DynamoWebhookStore } from './webhook-store';
 export type { StoreObserver } from './table';
 
 /** The counter of users' meetings, run from the table's stream (see `meeting-counts.ts`). */
-export function createMeetingCounts(client: DynamoDBDocumentClient, tableName: string, observer: StoreObserver = {}): MeetingCounts {
+export function createMeetingCounts(client: DynamoDb, tableName: string, observer: StoreObserver = {}): MeetingCounts {
   return new MeetingCounts(new Table(client, tableName, observer));
 }
 
@@ -24,13 +24,13 @@ export function createMeetingCounts(client: DynamoDBDocumentClient, tableName: s
  * The table alone, as the idempotency records use it (`idempotency-store.ts`: built apart,
  * so that only the routes that honour `Idempotency-Key` load Powertools idempotency).
  */
-export function createTable(client: DynamoDBDocumentClient, tableName: string, observer: StoreObserver = {}): Table {
+export function createTable(client: DynamoDb, tableName: string, observer: StoreObserver = {}): Table {
   return new Table(client, tableName, observer);
 }
 
 /** `cursorSecrets`: the deployment's secrets that seal listing cursors (see `cursor.ts`). */
 export function createStores(
-  client: DynamoDBDocumentClient,
+  client: DynamoDb,
   tableName: string,
   observer: StoreObserver = {},
   options: { cursorSecrets?: readonly string[] } = {},

@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { AttemptBudget, AttemptLimiter } from '../domain/ports';
 import { failedConditions } from './cancellation';
 import { attemptsKey, attemptUpdate, windowOf } from './items/attempts';
 import type { Table } from './table';
+import { isFailedCondition } from './retry';
 
 /** Seconds until the window `now` falls in ends: when a spent budget has room again. */
 export const secondsLeft = (budget: AttemptBudget, now: Date) => Math.max(1, windowOf(budget, now).end - Math.floor(now.getTime() / 1000));
@@ -24,7 +24,7 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
         await this.table.update(update);
         return undefined;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return retryAfter(only);
+        if (isFailedCondition(error)) return retryAfter(only);
         throw error;
       }
     }

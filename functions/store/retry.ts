@@ -1,13 +1,25 @@
 /**
  * Bounded, jittered retries of writes that failed for transient reasons: a transaction
  * cancelled only by conflicts with other transactions, throttling that outlasted the
- * SDK's own retries, or a timeout or dropped connection (after which the write may or may
+ * client's own retries, or a timeout or dropped connection (after which the write may or may
  * not have been applied: every write retried here is built to recognise its own earlier
  * success). A write that still fails is answered as TemporarilyUnavailable; DynamoDB
  * transactions are all-or-nothing, so nothing is half-written either way.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TemporarilyUnavailable } from '../domain/errors';
+
+/** A transaction DynamoDB cancelled, with the reason of each of its items. */
+export interface CancelledTransaction extends Error {
+  name: 'TransactionCanceledException';
+  CancellationReasons?: Array<{ Code?: string; Item?: Record<string, unknown> }>;
+}
+
+export const isCancelledTransaction = (error: unknown): error is CancelledTransaction =>
+  error instanceof Error && error.name === 'TransactionCanceledException';
+
+/** A single write whose condition failed; `Item` (raw attribute values) when asked for. */
+export const isFailedCondition = (error: unknown): error is Error & { Item?: Record<string, unknown> } =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const transientNames = new Set([
   'ProvisionedThroughputExceededException',
@@ -25,15 +37,17 @@ const transientNames = new Set([
 const transientCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
 
 export function isTransient(error: unknown): boolean {
-  if (error instanceof TransactionCanceledException) {
+  if (isCancelledTransaction(error)) {
     const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
     const conflicted = codes.some(
       (code) => code === 'TransactionConflict' || code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded',
     );
     return conflicted && !codes.includes('ConditionalCheckFailed');
   }
-  if (!(error instanceof Error)) return false;
-  return transientNames.has(error.name) || transientCodes.has((error as { code?: string }).code ?? '');
+  // Not `instanceof Error`: Node's own errors (a dropped connection) may come from another realm.
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: string; code?: string };
+  return transientNames.has(name ?? '') || transientCodes.has(code ?? '');
 }
 
 export interface RetryOptions {

@@ -7,9 +7,9 @@
  *   the table's stream or a backup sees ciphertext;
  * - locally by AES-256-GCM under a key the local runtime keeps (in DATA_DIR).
  */
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SecretBox } from '../domain/webhooks';
+import type { AwsJsonClient } from './aws-json';
 
 /** Binds every sealed secret to its purpose: KMS refuses to open it for anything else. */
 export const SECRET_CONTEXT = { purpose: 'calendar-webhook-secret' } as const;
@@ -17,30 +17,33 @@ export const SECRET_CONTEXT = { purpose: 'calendar-webhook-secret' } as const;
 const KMS_PREFIX = 'kms:v1:';
 const LOCAL_PREFIX = 'aes:v1:';
 
-export function kmsSecretBox(client: KMSClient, keyId: string): SecretBox {
+/** KMS's own client: its JSON protocol (1.1, `TrentService`), blobs as base64. */
+export type KmsClient = Pick<AwsJsonClient, 'call'>;
+
+export function kmsSecretBox(client: KmsClient, keyId: string): SecretBox {
   // An opened secret is kept for the container's life: one Decrypt per secret, not per delivery.
   const opened = new Map<string, string>();
   return {
     async seal(secret) {
-      const { CiphertextBlob } = await client.send(
-        new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(secret, 'utf8'), EncryptionContext: SECRET_CONTEXT }),
-      );
-      if (!CiphertextBlob) throw new Error('KMS answered no ciphertext');
-      return `${KMS_PREFIX}${Buffer.from(CiphertextBlob).toString('base64')}`;
+      const { CiphertextBlob } = await client.call('Encrypt', {
+        KeyId: keyId,
+        Plaintext: Buffer.from(secret, 'utf8').toString('base64'),
+        EncryptionContext: SECRET_CONTEXT,
+      });
+      if (typeof CiphertextBlob !== 'string' || !CiphertextBlob) throw new Error('KMS answered no ciphertext');
+      return `${KMS_PREFIX}${CiphertextBlob}`;
     },
     async open(sealed) {
       if (!sealed.startsWith(KMS_PREFIX)) throw new Error('not a secret sealed by KMS');
       const known = opened.get(sealed);
       if (known) return known;
-      const { Plaintext } = await client.send(
-        new DecryptCommand({
-          KeyId: keyId,
-          CiphertextBlob: Buffer.from(sealed.slice(KMS_PREFIX.length), 'base64'),
-          EncryptionContext: SECRET_CONTEXT,
-        }),
-      );
-      if (!Plaintext) throw new Error('KMS answered no plaintext');
-      const secret = Buffer.from(Plaintext).toString('utf8');
+      const { Plaintext } = await client.call('Decrypt', {
+        KeyId: keyId,
+        CiphertextBlob: sealed.slice(KMS_PREFIX.length),
+        EncryptionContext: SECRET_CONTEXT,
+      });
+      if (typeof Plaintext !== 'string') throw new Error('KMS answered no plaintext');
+      const secret = Buffer.from(Plaintext, 'base64').toString('utf8');
       opened.set(sealed, secret);
       return secret;
     },

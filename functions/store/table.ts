@@ -2,27 +2,18 @@
  * The one table as every store uses it. Reads and writes that still fail for transient
  * reasons (throttling, timeouts, conflicts with other transactions) after bounded retries
  * become the domain's TemporarilyUnavailable here, so nothing above the store knows the
- * SDK's errors. The paging and batch-read loops are written once, here.
+ * engine's errors. The paging and batch-read loops are written once, here.
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  type DeleteCommandInput,
-  PutCommand,
-  type PutCommandInput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactGetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
+import type {
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  TransactWriteCommandInput,
+  UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TemporarilyUnavailable, UnservableRequest } from '../domain/errors';
 import type { Key, StoredItem } from './items/item';
+import type { DynamoDb } from './dynamodb';
 import { defaultRetry, isTransient, type RetryOptions, withRetries } from './retry';
 
 /** DynamoDB's bound on the items of one transaction. */
@@ -76,7 +67,7 @@ export class Table {
   private readonly retry: RetryOptions;
 
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DynamoDb,
     readonly name: string,
     private readonly observer: StoreObserver = {},
   ) {
@@ -86,7 +77,7 @@ export class Table {
   /** One item by key, strongly consistent. */
   get(key: Key): Promise<StoredItem | undefined> {
     return read(async () => {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+      const { Item } = await this.client.send('GetItem', { TableName: this.name, Key: key, ConsistentRead: true });
       return Item as StoredItem | undefined;
     });
   }
@@ -103,7 +94,7 @@ export class Table {
       let startKey = start;
       do {
         const limit = Number.isFinite(wanted) ? { Limit: wanted - items.length } : {};
-        const page = await this.client.send(new QueryCommand({ ...query, ...limit, TableName: this.name, ExclusiveStartKey: startKey }));
+        const page = await this.client.send('Query', { ...query, ...limit, TableName: this.name, ExclusiveStartKey: startKey });
         items.push(...((page.Items ?? []) as StoredItem[]));
         startKey = page.LastEvaluatedKey;
       } while (startKey && items.length < wanted);
@@ -117,9 +108,7 @@ export class Table {
       let total = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await this.client.send(
-          new QueryCommand({ ...query, TableName: this.name, Select: 'COUNT', ExclusiveStartKey: startKey }),
-        );
+        const page = await this.client.send('Query', { ...query, TableName: this.name, Select: 'COUNT', ExclusiveStartKey: startKey });
         total += page.Count ?? 0;
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -133,9 +122,9 @@ export class Table {
       const found: StoredItem[] = [];
       let pending: Record<string, unknown>[] = keys.map((key) => ({ ...key }));
       while (pending.length > 0) {
-        const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending.slice(0, BATCH_GET_MAX), ConsistentRead: true } } }),
-        );
+        const result = await this.client.send('BatchGetItem', {
+          RequestItems: { [this.name]: { Keys: pending.slice(0, BATCH_GET_MAX), ConsistentRead: true } },
+        });
         pending = [...pending.slice(BATCH_GET_MAX), ...(result.UnprocessedKeys?.[this.name]?.Keys ?? [])];
         found.push(...((result.Responses?.[this.name] ?? []) as StoredItem[]));
       }
@@ -150,7 +139,7 @@ export class Table {
    */
   async snapshot(keys: readonly Key[]): Promise<Array<StoredItem | undefined>> {
     const input = { TransactItems: keys.map((Key) => ({ Get: { TableName: this.name, Key } })) };
-    const { Responses } = await read(() => withRetries(() => this.client.send(new TransactGetCommand(input)), this.retry));
+    const { Responses } = await read(() => withRetries(() => this.client.send('TransactGetItems', input), this.retry));
     return keys.map((_, index) => Responses?.[index]?.Item as StoredItem | undefined);
   }
 
@@ -162,18 +151,18 @@ export class Table {
    */
   async transact(items: readonly TransactItem[], options: { clientRequestToken?: string } = {}): Promise<void> {
     const input = { TransactItems: [...items], ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}) };
-    await read(() => withRetries(() => this.client.send(new TransactWriteCommand(input)), this.retry));
+    await read(() => withRetries(() => this.client.send('TransactWriteItems', input), this.retry));
   }
 
-  /** One Put, retried while it fails for transient reasons (a failed condition is thrown as the SDK throws it). */
+  /** One Put, retried while it fails for transient reasons (a failed condition is thrown as DynamoDB answers it). */
   async put(input: Omit<PutCommandInput, 'TableName'>): Promise<void> {
-    await read(() => withRetries(() => this.client.send(new PutCommand({ ...input, TableName: this.name })), this.retry));
+    await read(() => withRetries(() => this.client.send('PutItem', { ...input, TableName: this.name }), this.retry));
   }
 
   /** One Delete, retried while it fails for transient reasons; answers the item it removed, if any. */
   async remove(input: Omit<DeleteCommandInput, 'TableName' | 'ReturnValues'>): Promise<StoredItem | undefined> {
     const { Attributes } = await read(() =>
-      withRetries(() => this.client.send(new DeleteCommand({ ...input, TableName: this.name, ReturnValues: 'ALL_OLD' })), this.retry),
+      withRetries(() => this.client.send('DeleteItem', { ...input, TableName: this.name, ReturnValues: 'ALL_OLD' }), this.retry),
     );
     return Attributes as StoredItem | undefined;
   }
@@ -181,7 +170,7 @@ export class Table {
   /** One Update, retried while it fails for transient reasons; answers the attributes asked for by `ReturnValues`. */
   async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<StoredItem | undefined> {
     const { Attributes } = await read(() =>
-      withRetries(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name })), this.retry),
+      withRetries(() => this.client.send('UpdateItem', { ...input, TableName: this.name }), this.retry),
     );
     return Attributes as StoredItem | undefined;
   }
@@ -192,7 +181,7 @@ export class Table {
       let requests = keys.slice(start, start + BATCH_WRITE_MAX).map((Key) => ({ DeleteRequest: { Key } }));
       while (requests.length > 0) {
         const { UnprocessedItems } = await withRetries(
-          () => this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } })),
+          () => this.client.send('BatchWriteItem', { RequestItems: { [this.name]: requests } }),
           this.retry,
         );
         requests = (UnprocessedItems?.[this.name] ?? []) as typeof requests;
@@ -202,7 +191,7 @@ export class Table {
 }
 
 /**
- * Runs a call: a transient failure that outlasted the SDK's own retries is
+ * Runs a call: a transient failure that outlasted the client's own retries is
  * TemporarilyUnavailable; a request DynamoDB refuses as invalid is UnservableRequest (400).
  */
 async function read<T>(call: () => Promise<T>): Promise<T> {

@@ -1,5 +1,4 @@
 import { countedSinceItem } from './items/meeting-counts';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import LRUMap from 'mnemonist/lru-map.js';
 import { takenMessages, ValidationFailed } from '../domain/errors';
 import type { UserStore } from '../domain/ports';
@@ -10,6 +9,7 @@ import { toUserItem } from './items/user';
 import { toSkeletonGuardItem, toUsernameGuardItem, userRecordOf, usernameGuardKey } from './items/username-guard';
 import { publicUserOf } from './items/user';
 import type { Table } from './table';
+import { isCancelledTransaction } from './retry';
 
 /** How many users by email a store remembers (the least recently used are forgotten first). */
 export const KNOWN_EMAILS = 5_000;
@@ -40,7 +40,7 @@ export class DynamoUserStore implements UserStore {
         { Put: { TableName, Item: countedSinceItem(user.id, user.created), ConditionExpression: absent } },
       ]);
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (!isCancelledTransaction(error)) throw error;
       // A retry of this sign-up, applied before its answer was lost, finds its own user.
       const failures = failedConditions(error) ?? [];
       if (failures.some((failure) => failure.index === 1 && failure.existing?.id === user.id)) return;

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Delivery, type Webhook, WebhookLimitReached, type WebhookStore } from '../domain/webhooks';
 import {
   deliveryKey,
@@ -12,11 +11,12 @@ import {
   webhookPartition,
 } from './items/webhook';
 import type { Table } from './table';
+import { isCancelledTransaction, isFailedCondition } from './retry';
 
 /** How many owners' subscriptions the fan-out reads at once. */
 const FAN_OUT_READS = 8;
 
-const failedCondition = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const failedCondition = (error: unknown) => isFailedCondition(error);
 
 export class DynamoWebhookStore implements WebhookStore {
   constructor(private readonly table: Table) {}
@@ -39,7 +39,7 @@ export class DynamoWebhookStore implements WebhookStore {
         { Put: { TableName, Item: toWebhookItem(webhook), ConditionExpression: 'attribute_not_exists(pk)' } },
       ]);
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (isCancelledTransaction(error) && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
         throw new WebhookLimitReached();
       }
       throw error;
@@ -126,7 +126,7 @@ export class DynamoWebhookStore implements WebhookStore {
       ]);
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (isCancelledTransaction(error) && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }

@@ -40,6 +40,12 @@ describe('cdk synth', () => {
       expect({ bundle, escapes: escapes.length < 100 }).toEqual({ bundle, escapes: true });
     }
 
+    // Every function's code is at most 250 KB: what Lambda loads on each cold start.
+    for (const bundle of bundles) {
+      const size = statSync(join(out, bundle, 'index.mjs')).size;
+      expect({ bundle, size, within: size <= 250_000 }).toEqual({ bundle, size, within: true });
+    }
+
     // Each bundle loads in a fresh Node process and exports its handler, as Lambda needs.
     for (const bundle of bundles) {
       const load = spawnSync(

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../../functions/domain/secrets';
-import { services } from '../../functions/services';
 import { call, cookieValue, signedInUser, uniqueUser } from '../support/api';
+import { documentClient } from '../support/document-client';
 
 const table = () => process.env.TABLE_NAME as string;
 
@@ -19,11 +19,8 @@ describe('sign up', () => {
     const candidate = uniqueUser('hash');
     const { body } = await call('POST', '/api/user/sign_up/', { body: candidate });
     const read = async (pk: string) =>
-      (
-        await services().documentClient.send(
-          new GetCommand({ TableName: table(), Key: { pk, sk: pk.startsWith('USER#') ? 'PROFILE' : 'GUARD' } }),
-        )
-      ).Item;
+      (await documentClient().send(new GetCommand({ TableName: table(), Key: { pk, sk: pk.startsWith('USER#') ? 'PROFILE' : 'GUARD' } })))
+        .Item;
     const guard = await read(`USERNAME#${candidate.username.toLowerCase()}`);
     expect(guard?.passwordHash).toMatch(/^\$2[aby]\$/);
     expect(JSON.stringify(guard)).not.toContain(candidate.password);
@@ -98,7 +95,7 @@ describe('sign up', () => {
   it('writes nothing when refused', async () => {
     const candidate = uniqueUser('nothing');
     await call('POST', '/api/user/sign_up/', { body: { ...candidate, password: '123' } });
-    const { Item } = await services().documentClient.send(
+    const { Item } = await documentClient().send(
       new GetCommand({ TableName: table(), Key: { pk: `EMAIL#${candidate.email}`, sk: 'GUARD' } }),
     );
     expect(Item).toBeUndefined();
@@ -168,18 +165,18 @@ describe('login', () => {
 
   it('stores only hashes of the token and the session id', async () => {
     const me = await signedInUser('hashes');
-    const token = await services().documentClient.send(
+    const token = await documentClient().send(
       new GetCommand({ TableName: table(), Key: { pk: `TOKEN#${sha256(me.token)}`, sk: 'TOKEN' } }),
     );
     expect(token.Item?.userId).toBe(me.user.id);
-    const partition = await services().documentClient.send(
+    const partition = await documentClient().send(
       new QueryCommand({
         TableName: table(),
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': `USER#${me.user.id}` },
       }),
     );
-    const session = await services().documentClient.send(
+    const session = await documentClient().send(
       new GetCommand({ TableName: table(), Key: { pk: `SESSION#${sha256(me.sessionId)}`, sk: 'SESSION' } }),
     );
     const stored = JSON.stringify([token.Item, partition.Items, session.Item]);
@@ -284,7 +281,7 @@ describe('logout', () => {
     for (const token of [tokens[0], tokens[14], tokens[29]]) {
       expect((await call('GET', '/api/user/get_detail/', { headers: { authorization: `Token ${token}` } })).status).toBe(401);
     }
-    const pointers = await services().documentClient.send(
+    const pointers = await documentClient().send(
       new QueryCommand({
         TableName: table(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :auth)',

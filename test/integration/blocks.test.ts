@@ -2,10 +2,9 @@
  * Taking blocks back, setting a day's blocks, reading ranges and a group's common free
  * time, through the handlers against DynamoDB Local.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { services } from '../../functions/services';
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
+import { interceptStore } from '../support/store-faults';
 
 const dayAfter = (date: string, days = 1) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const block = (who: LoggedIn, date: string, hours: number[]) =>
@@ -27,13 +26,11 @@ const book = (who: LoggedIn, date: string, hour: number, guests: LoggedIn[] = []
 
 /** Counts the Query calls made while `run` runs. */
 async function queriesDuring<T>(run: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  const client = services().documentClient;
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
   let queries = 0;
-  const spy = jest.spyOn(client, 'send').mockImplementation(((command: unknown) => {
-    if (command instanceof QueryCommand) queries += 1;
-    return send(command);
-  }) as never);
+  const spy = interceptStore((call) => {
+    if (call.operation === 'Query') queries += 1;
+    return undefined;
+  });
   try {
     return { result: await run(), queries };
   } finally {

@@ -1,9 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { services } from '../../functions/services';
+import { AwsServiceError } from '../../functions/store/aws-json';
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 import { pinClock, unpinClock } from '../support/clock';
 import { integrityOf } from '../support/integrity';
+import { interceptStore } from '../support/store-faults';
 
 const book = (who: LoggedIn, body: Record<string, unknown>) =>
   call('POST', '/api/event/', { headers: who.auth, body: { title: 'Meeting', description: '', participants: [], ...body } });
@@ -210,9 +209,8 @@ describe('POST /api/event/', () => {
 
 describe('transient DynamoDB failures', () => {
   const conflict = () =>
-    new TransactionCanceledException({
+    new AwsServiceError('TransactionCanceledException', 400, {
       message: 'Transaction cancelled',
-      $metadata: {},
       CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
     });
 
@@ -220,16 +218,12 @@ describe('transient DynamoDB failures', () => {
 
   it('retries a transaction cancelled by a conflict, then books once', async () => {
     const organiser = await signedInUser('retry');
-    const client = services().documentClient;
-    const send = client.send.bind(client);
     let failures = 2;
-    jest.spyOn(client, 'send').mockImplementation(((command: unknown) => {
-      if (command instanceof TransactWriteCommand && failures > 0) {
-        failures -= 1;
-        return Promise.reject(conflict());
-      }
-      return send(command as never);
-    }) as never);
+    interceptStore((call) => {
+      if (call.operation !== 'TransactWriteItems' || failures === 0) return undefined;
+      failures -= 1;
+      return Promise.reject(conflict());
+    });
     const date = freshDate();
     const response = await book(organiser, { time_slot: `${date} 10:00:00` });
     expect(response.status).toBe(201);
@@ -241,12 +235,7 @@ describe('transient DynamoDB failures', () => {
 
   it('answers 503 when the conflicts persist, having written nothing', async () => {
     const organiser = await signedInUser('giveup');
-    const client = services().documentClient;
-    const send = client.send.bind(client);
-    jest
-      .spyOn(client, 'send')
-      .mockImplementation(((command: unknown) =>
-        command instanceof TransactWriteCommand ? Promise.reject(conflict()) : send(command as never)) as never);
+    interceptStore((call) => (call.operation === 'TransactWriteItems' ? Promise.reject(conflict()) : undefined));
     const date = freshDate();
     const response = await book(organiser, { time_slot: `${date} 10:00:00` });
     expect(response.status).toBe(503);

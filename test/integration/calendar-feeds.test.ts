@@ -9,6 +9,7 @@ import { services } from '../../functions/services';
 import { call, futureDate, type LoggedIn, signedInUser } from '../support/api';
 import { pinClock, setClock, unpinClock } from '../support/clock';
 import { parseCalendar } from '../support/icalendar';
+import { documentClient } from '../support/document-client';
 
 const at = (date: string, hour: number) => `${date} ${String(hour).padStart(2, '0')}:00:00`;
 const utc = (timeSlot: string) => `${timeSlot.replace(' ', 'T')}.000Z`;
@@ -67,11 +68,11 @@ describe('POST /api/user/calendar_feed/', () => {
     const { path } = await feedOf(me);
     const secret = path.slice('/api/calendar/'.length, -'.ics'.length);
     const hash = createHash('sha256').update(secret).digest('hex');
-    const { documentClient } = services();
+    const client = documentClient();
     const TableName = process.env.TABLE_NAME;
-    const { Item } = await documentClient.send(new GetCommand({ TableName, Key: { pk: `FEED#${hash}`, sk: 'FEED' } }));
+    const { Item } = await client.send(new GetCommand({ TableName, Key: { pk: `FEED#${hash}`, sk: 'FEED' } }));
     expect(Item).toMatchObject({ userId: me.user.id, username: me.user.username, email: me.user.email });
-    const { Items = [] } = await documentClient.send(
+    const { Items = [] } = await client.send(
       new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${me.user.id}` } }),
     );
     expect(JSON.stringify([Item, ...Items])).not.toContain(secret);

@@ -4,11 +4,11 @@
  * headers the contract requires. Clients match on these words, so a changed tail is as
  * much a break as a changed head. Each case is named after its message.
  */
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Meeting } from '../../functions/domain/meetings';
 import { services } from '../../functions/services';
+import { AwsServiceError } from '../../functions/store/aws-json';
+import { interceptStore } from '../support/store-faults';
 import { type ApiResponse, call, freshDate, futureDate, type LoggedIn, signedInUser, uniqueUser } from '../support/api';
 
 // A zone with daylight saving time, so that a skipped wall-clock hour exists. The handlers
@@ -847,15 +847,6 @@ const cases: Case[] = [
   ],
 ];
 
-type Send = (command: unknown) => Promise<unknown>;
-
-/** Lets `fault` decide, call by call, whether to fail a store call or pass it on. */
-function injectFaults(fault: (command: unknown, send: Send) => Promise<unknown> | undefined) {
-  const client = services().documentClient;
-  const send = client.send.bind(client) as Send;
-  jest.spyOn(client, 'send').mockImplementation(((command: unknown) => fault(command, send) ?? send(command)) as never);
-}
-
 /** Holds the first store transaction until `release()`; `held` resolves once it is waiting. */
 function holdFirstTransaction() {
   let release!: () => void;
@@ -863,11 +854,11 @@ function holdFirstTransaction() {
   let reached!: () => void;
   const held = new Promise<void>((resolve) => (reached = resolve));
   let first = true;
-  injectFaults((command, send) => {
-    if (!first || !(command instanceof TransactWriteCommand)) return undefined;
+  interceptStore((call, send) => {
+    if (!first || call.operation !== 'TransactWriteItems') return undefined;
     first = false;
     reached();
-    return released.then(() => send(command));
+    return released.then(() => send(call));
   });
   return { held, release };
 }
@@ -911,7 +902,7 @@ const faultCases: Case[] = [
     'The service is busy; nothing was changed. Retry shortly.',
     async () => {
       const me = await signedInUser('msgbusy');
-      injectFaults(() => Promise.reject(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} })));
+      interceptStore(() => Promise.reject(new AwsServiceError('ProvisionedThroughputExceededException', 400, { message: 'slow down' })));
       return {
         response: await call('GET', '/api/user/get_detail/', { headers: me.auth }),
         status: 503,
@@ -924,7 +915,7 @@ const faultCases: Case[] = [
     'A server error occurred.',
     async () => {
       const me = await signedInUser('msgcrash');
-      injectFaults(() => Promise.reject(new Error('the disk is on fire')));
+      interceptStore(() => Promise.reject(new Error('the disk is on fire')));
       return {
         response: await call('GET', '/api/user/get_detail/', { headers: me.auth }),
         status: 500,

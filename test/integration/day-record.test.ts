@@ -1,17 +1,18 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { eventOf } from '../../functions/domain/events';
-import { services } from '../../functions/services';
 import { readImage } from '../../functions/store/change-images';
 import { dayKey } from '../../functions/store/items/day';
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
+import { documentClient } from '../support/document-client';
+import { interceptStore, isCall } from '../support/store-faults';
 
 const block = (who: LoggedIn, date: string, hours: number[]) =>
   call('POST', '/api/user/block_slots/', { headers: who.auth, body: { date, blocked_slots: hours } });
 
 /** The day record as stored (what the stream's image of it holds). */
 async function dayRecord(who: LoggedIn, date: string): Promise<Record<string, unknown>> {
-  const { Item } = await services().documentClient.send(
+  const { Item } = await documentClient().send(
     new GetCommand({ TableName: process.env.TABLE_NAME, Key: dayKey(who.user.id, date), ConsistentRead: true }),
   );
   if (!Item) throw new Error('no day record');
@@ -87,17 +88,14 @@ describe('the day record carries what availability.changed tells', () => {
   it('counts a block once when the answer to its applied write was lost and the write was retried', async () => {
     const me = await signedInUser('daylost');
     const date = freshDate();
-    const client = services().documentClient;
-    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
     let lost = 1;
-    const writesDay = (command: unknown) =>
-      command instanceof TransactWriteCommand && (command.input.TransactItems ?? []).some((item) => item.Update?.Key?.sk === `DAY#${date}`);
-    jest
-      .spyOn(client, 'send')
-      .mockImplementation(((command: unknown) =>
-        writesDay(command) && lost-- > 0
-          ? send(command).then(() => Promise.reject(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })))
-          : send(command)) as never);
+    interceptStore((call, send) =>
+      isCall(call, 'TransactWriteItems') &&
+      (call.input.TransactItems ?? []).some((item) => item.Update?.Key?.sk === `DAY#${date}`) &&
+      lost-- > 0
+        ? send(call).then(() => Promise.reject(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })))
+        : undefined,
+    );
     try {
       expect((await block(me, date, [10])).status).toBe(200);
     } finally {

@@ -11,9 +11,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { DomainEvent } from '../../functions/domain/events';
 import { streamPublisher } from '../../functions/integrations/stream-publisher';
-import { services } from '../../functions/services';
 import { InProcessBus } from '../../local/event-bus';
 import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
+import { sdkClient } from '../support/document-client';
 import { call, freshDate, type LoggedIn, signedInUser } from '../support/api';
 
 const DOCUMENT = join(__dirname, '../../docs/asyncapi.yaml');
@@ -111,7 +111,7 @@ describe('the events published for real changes', () => {
     const bus = new InProcessBus();
     bus.subscribe(({ event }) => void events.push(event));
     poller = startStreamPoller({
-      client: services().dynamoDb,
+      client: sdkClient(),
       tableName: process.env.TABLE_NAME!,
       handle: streamPublisher(bus),
       startAt: 'LATEST',

@@ -1,30 +1,21 @@
-import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { DeadlineExceeded } from '../../functions/domain/errors';
 import { services } from '../../functions/services';
+import { AwsServiceError } from '../../functions/store/aws-json';
+import type { Call } from '../../functions/store/dynamodb';
 import { call, freshDate, type LoggedIn, signedInUser, uniqueUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
-
-type Send = (command: unknown) => Promise<unknown>;
-
-/** Lets `fault` decide, call by call, whether to fail a DynamoDB call or pass it on. */
-function injectFaults(fault: (command: unknown, send: Send) => Promise<unknown> | undefined) {
-  const client = services().documentClient;
-  const send = client.send.bind(client) as Send;
-  return jest.spyOn(client, 'send').mockImplementation(((command: unknown) => fault(command, send) ?? send(command)) as never);
-}
+import { interceptStore, isCall } from '../support/store-faults';
 
 /** A transaction that writes a meeting (not, say, the invitation budget spent before it). */
-const writesMeeting = (command: unknown): boolean =>
-  command instanceof TransactWriteCommand &&
-  (command.input.TransactItems ?? []).some(
+const writesMeeting = (call: Call): boolean =>
+  isCall(call, 'TransactWriteItems') &&
+  (call.input.TransactItems ?? []).some(
     (item) => item.Update?.Key?.sk === 'MEETING' && Object.values(item.Update.ExpressionAttributeValues ?? {}).includes('meeting'),
   );
 
 const timeout = () => Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
-const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+const throttled = () => new AwsServiceError('ProvisionedThroughputExceededException', 400, { message: 'slow down' });
 const book = (who: LoggedIn, time_slot: string, guests: LoggedIn[]) =>
   call('POST', '/api/event/', {
     headers: who.auth,
@@ -49,9 +40,9 @@ const SHORT_TIMEOUT_MS = 2_000;
 /** The next meeting write lands, but its answer comes after the request's deadline. */
 function landAfterDeadline() {
   let lost = 1;
-  injectFaults((command, send) =>
-    writesMeeting(command) && lost-- > 0
-      ? send(command).then(() => Promise.reject(new DeadlineExceeded('TransactWriteItems', 1_000)))
+  interceptStore((call, send) =>
+    writesMeeting(call) && lost-- > 0
+      ? send(call).then(() => Promise.reject(new DeadlineExceeded('TransactWriteItems', 1_000)))
       : undefined,
   );
 }
@@ -134,7 +125,7 @@ describe('faults of DynamoDB', () => {
   it('retries a throttled booking transaction and books once', async () => {
     const [organiser, guest] = [await signedInUser('throttled'), await signedInUser('throttledguest')];
     let failures = 2;
-    injectFaults((command) => (writesMeeting(command) && failures-- > 0 ? Promise.reject(throttled()) : undefined));
+    interceptStore((call) => (writesMeeting(call) && failures-- > 0 ? Promise.reject(throttled()) : undefined));
     const date = freshDate();
     expect((await book(organiser, `${date} 10:00:00`, [guest])).status).toBe(201);
     jest.restoreAllMocks();
@@ -145,9 +136,7 @@ describe('faults of DynamoDB', () => {
   it('recognises its own booking when the answer to an applied write was lost', async () => {
     const [organiser, guest] = [await signedInUser('lost'), await signedInUser('lostguest')];
     let lost = 1;
-    injectFaults((command, send) =>
-      writesMeeting(command) && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
-    );
+    interceptStore((call, send) => (writesMeeting(call) && lost-- > 0 ? send(call).then(() => Promise.reject(timeout())) : undefined));
     const date = freshDate();
     const response = await book(organiser, `${date} 10:00:00`, [guest]);
     expect(response.status).toBe(201);
@@ -162,9 +151,7 @@ describe('faults of DynamoDB', () => {
     const date = freshDate();
     const booked = await book(organiser, `${date} 10:00:00`, [guest]);
     let lost = 1;
-    injectFaults((command, send) =>
-      writesMeeting(command) && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
-    );
+    interceptStore((call, send) => (writesMeeting(call) && lost-- > 0 ? send(call).then(() => Promise.reject(timeout())) : undefined));
     const moved = await call('PATCH', `/api/event/${booked.body.response.id}/`, {
       headers: organiser.auth,
       body: { time_slot: `${date} 15:00:00` },
@@ -178,8 +165,8 @@ describe('faults of DynamoDB', () => {
   it('recognises its own sign-up when the answer to an applied write was lost', async () => {
     const candidate = uniqueUser('lostsignup');
     let lost = 1;
-    injectFaults((command, send) =>
-      command instanceof TransactWriteCommand && lost-- > 0 ? send(command).then(() => Promise.reject(timeout())) : undefined,
+    interceptStore((call, send) =>
+      call.operation === 'TransactWriteItems' && lost-- > 0 ? send(call).then(() => Promise.reject(timeout())) : undefined,
     );
     const response = await call('POST', '/api/user/sign_up/', { body: candidate });
     expect(response.status).toBe(201);
@@ -193,17 +180,16 @@ describe('faults of DynamoDB', () => {
   it('names the blocked participant of a transaction cancelled for mixed reasons, writing nothing', async () => {
     const [organiser, free, blocked] = [await signedInUser('mixed'), await signedInUser('mixedfree'), await signedInUser('mixedblocked')];
     const date = freshDate();
-    injectFaults((command) =>
-      writesMeeting(command)
+    interceptStore((call) =>
+      writesMeeting(call)
         ? Promise.reject(
-            new TransactionCanceledException({
+            new AwsServiceError('TransactionCanceledException', 400, {
               message: 'cancelled',
-              $metadata: {},
               CancellationReasons: [
                 { Code: 'None' },
                 { Code: 'TransactionConflict' },
                 { Code: 'None' },
-                { Code: 'ConditionalCheckFailed', Item: marshall({ kind: 'blocked' }) as never },
+                { Code: 'ConditionalCheckFailed', Item: marshall({ kind: 'blocked' }) },
               ],
             }),
           )
@@ -218,14 +204,13 @@ describe('faults of DynamoDB', () => {
 
   it('answers 503, not 500, when reads stay throttled', async () => {
     const me = await signedInUser('readthrottle');
-    const mock = mockClient(DynamoDBDocumentClient);
-    mock.on(GetCommand).rejects(throttled());
+    const mock = interceptStore((call) => (call.operation === 'GetItem' ? Promise.reject(throttled()) : undefined));
     try {
       const response = await call('GET', '/api/user/get_detail/', { headers: me.auth });
       expect(response.status).toBe(503);
       expect(response.body).toEqual({ detail: 'The service is busy; nothing was changed. Retry shortly.' });
     } finally {
-      mock.restore();
+      mock.mockRestore();
     }
   });
 });

@@ -11,6 +11,7 @@ import { services } from '../../functions/services';
 import { createTable } from '../../functions/store';
 import { createIdempotencyStore } from '../../functions/store/idempotency-store';
 import { pinClock, setClock, unpinClock } from '../support/clock';
+import { documentClient, sdkClient } from '../support/document-client';
 
 const HOUR = 3_600;
 const configured = (layer: BasePersistenceLayer) => {
@@ -19,7 +20,7 @@ const configured = (layer: BasePersistenceLayer) => {
   });
   return layer;
 };
-const ours = () => configured(createIdempotencyStore(createTable(services().documentClient, services().config.tableName)));
+const ours = () => configured(createIdempotencyStore(createTable(services().dynamoDb, services().config.tableName)));
 const powertools = () =>
   configured(
     new DynamoDBPersistenceLayer({
@@ -28,7 +29,7 @@ const powertools = () =>
       sortKeyAttr: 'sk',
       staticPkValue: 'IDEMPOTENCY',
       expiryAttr: 'expiresAt',
-      awsSdkV3Client: services().dynamoDb,
+      awsSdkV3Client: sdkClient(),
     }),
   );
 
@@ -39,7 +40,7 @@ const answer = { statusCode: 201, body: '{"id":"m1"}' };
 /** The item a request's record is stored as, read straight from the table. */
 async function itemOf(layer: BasePersistenceLayer, request: ReturnType<typeof freshRequest>) {
   const { sortKey } = await layer.getRecord(request);
-  const { Item } = await services().documentClient.send(
+  const { Item } = await documentClient().send(
     new GetCommand({ TableName: services().config.tableName, Key: { pk: 'IDEMPOTENCY', sk: sortKey }, ConsistentRead: true }),
   );
   return Item;

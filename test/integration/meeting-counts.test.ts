@@ -9,11 +9,13 @@ import { services } from '../../functions/services';
 import { createMeetingCounts } from '../../functions/store';
 import { countedSinceKey, recountPartition } from '../../functions/store/items/meeting-counts';
 import { call, futureDate, type LoggedIn, signedInUser } from '../support/api';
+import { documentClient } from '../support/document-client';
 import { integrityOf } from '../support/integrity';
+import { interceptStore, isCall } from '../support/store-faults';
 import { storedMeeting } from '../support/meetings';
 
-const { documentClient, config } = services();
-const counts = createMeetingCounts(documentClient, config.tableName);
+const { dynamoDb, config } = services();
+const counts = createMeetingCounts(dynamoDb, config.tableName);
 
 /** A small deterministic generator (mulberry32): every run makes the same changes. */
 function random(seed: number) {
@@ -85,7 +87,7 @@ async function expectCountsRight(people: LoggedIn[]): Promise<void> {
 
 /** The user's entries the counters have not caught up with. */
 async function pendingOf(userId: string): Promise<number> {
-  const { Items } = await documentClient.send(
+  const { Items } = await documentClient().send(
     new QueryCommand({
       TableName: config.tableName,
       IndexName: 'byRecount',
@@ -220,8 +222,8 @@ describe("a listing's count", () => {
     expect((await list(guest, '')).count).toBe(0);
     await counts.recount(membership);
     expect(
-      await services()
-        .documentClient.send(
+      await documentClient()
+        .send(
           new QueryCommand({
             TableName: config.tableName,
             KeyConditionExpression: 'pk = :pk',
@@ -247,7 +249,7 @@ describe("a listing's count", () => {
     expect(cancelled.status).toBe(200);
     // The index as it was before the counter moved the entry: DynamoDB's global indexes are
     // eventually consistent, so a count may read it so just after.
-    const stale = await documentClient.send(
+    const stale = await documentClient().send(
       new QueryCommand({
         TableName: config.tableName,
         IndexName: 'byRecount',
@@ -257,11 +259,7 @@ describe("a listing's count", () => {
     );
     expect(stale.Items).toHaveLength(1);
     await counts.recount({ pk: `MEETING#${id}`, sk: 'MEETING' });
-    const send = documentClient.send.bind(documentClient) as (command: unknown) => Promise<unknown>;
-    jest
-      .spyOn(documentClient, 'send')
-      .mockImplementation(((command: unknown) =>
-        command instanceof QueryCommand && command.input.IndexName === 'byRecount' ? Promise.resolve(stale) : send(command)) as never);
+    interceptStore((call) => (isCall(call, 'Query') && call.input.IndexName === 'byRecount' ? Promise.resolve(stale) : undefined));
     try {
       for (const [query, expected] of [
         ['', 1],
@@ -298,7 +296,7 @@ describe("a listing's count", () => {
       const body = { title: 'Old', description: '', time_slot: `${date} 09:00:00`, participants: [] };
       expect((await call('POST', '/api/event/', { headers: me.auth, body })).status).toBe(201);
     }
-    await documentClient.send(new DeleteCommand({ TableName: config.tableName, Key: countedSinceKey(me.user.id) }));
+    await documentClient().send(new DeleteCommand({ TableName: config.tableName, Key: countedSinceKey(me.user.id) }));
     await expectCountsRight([me]);
   });
 });

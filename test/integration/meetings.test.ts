@@ -171,7 +171,7 @@ describe('GET /api/event/', () => {
         ...(await Promise.all(slots.slice(i, i + 26).map((iso) => storedMeeting(me, iso.slice(0, 10), Number(iso.slice(11, 13)))))),
       );
     }
-    const client = services().documentClient;
+    const client = services().dynamoDb;
     // As the counter function does from the table's stream: the counters catch up.
     const counts = createMeetingCounts(client, services().config.tableName);
     for (const meeting of stored) await counts.recount({ pk: `MEETING#${meeting.id}`, sk: 'MEETING' });

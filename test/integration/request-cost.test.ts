@@ -3,7 +3,6 @@
  * server under DYNAMODB_METRICS=1): each request's DynamoDB calls, and how many of them it
  * waited for one after another (calls issued together share a step).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { storageTally, withDeadline } from '../../functions/domain/deadline';
 import { DeadlineExceeded } from '../../functions/domain/errors';
 import { type CallMetrics, recordCallMetrics, requestMetrics } from '../../local/dynamodb-metrics';
@@ -12,8 +11,9 @@ import { createMeetingCounts } from '../../functions/store';
 import { call, type LoggedIn, signedInUser } from '../support/api';
 import { pinClock, unpinClock } from '../support/clock';
 import { storedMeeting } from '../support/meetings';
+import { isCall } from '../support/store-faults';
 
-const { dynamoDb, documentClient, config } = services();
+const { dynamoDb, config } = services();
 recordCallMetrics(dynamoDb);
 
 async function measured(run: () => Promise<unknown>): Promise<CallMetrics> {
@@ -25,7 +25,7 @@ async function measured(run: () => Promise<unknown>): Promise<CallMetrics> {
 /** Today at 10:30 UTC (the service's zone in tests): a default listing counts the rest of the day from the index. */
 const halfPastTen = () => Math.floor(Date.now() / 86_400_000) * 86_400_000 + 10.5 * 3_600_000;
 
-const read = (pk: string) => documentClient.send(new GetCommand({ TableName: config.tableName, Key: { pk, sk: 'nothing' } }));
+const read = (pk: string) => dynamoDb.send('GetItem', { TableName: config.tableName, Key: { pk, sk: 'nothing' } });
 
 describe('the cost of a request', () => {
   it("tallies a request's calls and the time they took, for its access log", async () => {
@@ -39,12 +39,10 @@ describe('the cost of a request', () => {
   });
 
   it('tallies a call the deadline gave up on when it gives up, not when the engine answers later', async () => {
-    const stall = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      const key = (args as { input?: { Key?: { pk?: unknown } } }).input?.Key?.pk;
-      if (JSON.stringify(key ?? '').includes('stalled')) await new Promise((resolve) => setTimeout(resolve, 400));
-      return next(args);
-    };
-    dynamoDb.middlewareStack.add(stall as never, { step: 'build', name: 'stallForTest' });
+    const unstall = dynamoDb.use(async (call, next) => {
+      if (isCall(call, 'GetItem') && call.input.Key?.pk === 'stalled') await new Promise((resolve) => setTimeout(resolve, 400));
+      return next(call);
+    });
     try {
       const outcome = await withDeadline(Date.now() + 100, async () => {
         const error = await read('stalled').catch((caught: unknown) => caught);
@@ -54,7 +52,7 @@ describe('the cost of a request', () => {
       expect(outcome.tally.calls).toBe(1);
       expect(outcome.tally.ms).toBeGreaterThanOrEqual(90);
     } finally {
-      dynamoDb.middlewareStack.remove('stallForTest');
+      unstall();
     }
   });
 
@@ -95,7 +93,7 @@ describe('the cost of a request', () => {
     const booked = await book(me, 10);
     expect(booked.status).toBe(201);
     // The counter has caught up with it, as it soon does from the table's stream.
-    await createMeetingCounts(documentClient, config.tableName).recount({ pk: `MEETING#${booked.body.response.id}`, sk: 'MEETING' });
+    await createMeetingCounts(dynamoDb, config.tableName).recount({ pk: `MEETING#${booked.body.response.id}`, sk: 'MEETING' });
     // Half past ten: the count reads the rest of today too.
     pinClock(halfPastTen());
     // The first request of a caller in a container learns who the credentials name.
@@ -129,7 +127,7 @@ describe('the cost of a request', () => {
   });
 
   it("keeps a booking's counters for a read and a transaction per person, beside the booking", async () => {
-    const counts = createMeetingCounts(documentClient, config.tableName);
+    const counts = createMeetingCounts(dynamoDb, config.tableName);
     const [me, ...guests] = await Promise.all([signedInUser('upkeep'), signedInUser('upkeep'), signedInUser('upkeep')]);
     const booked = await book(me, 14, guests);
     expect(booked.status).toBe(201);
@@ -146,7 +144,7 @@ describe('the cost of a request', () => {
   });
 
   it('lists a page of 400 meetings for the read units of a page of 12, once the counters have caught up', async () => {
-    const counts = createMeetingCounts(documentClient, config.tableName);
+    const counts = createMeetingCounts(dynamoDb, config.tableName);
     const measure = async (meetings: number) => {
       const me = await signedInUser('flat');
       const ids: string[] = [];

@@ -35,13 +35,10 @@ const partitionOf = (pk: string) =>
 
 let touched: Set<string> | undefined;
 beforeAll(() => {
-  services().dynamoDb.middlewareStack.add(
-    (next) => async (args) => {
-      for (const pk of partitionKeysOf(args.input)) touched?.add(partitionOf(pk) ?? `unknown:${pk}`);
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordPartitions' },
-  );
+  services().dynamoDb.use((call, next) => {
+    for (const pk of partitionKeysOf(call.input)) touched?.add(partitionOf(pk) ?? `unknown:${pk}`);
+    return next(call);
+  });
 });
 
 /** The partitions one request touched. */

@@ -3,6 +3,8 @@ import type { Meeting } from '../../functions/domain/model';
 import { services } from '../../functions/services';
 import { call, freshDate, signedInUser } from '../support/api';
 import { integrityOf } from '../support/integrity';
+import { interceptStore } from '../support/store-faults';
+import { AwsServiceError } from '../../functions/store/aws-json';
 
 // Rounds of concurrent transactions: room for a busy machine.
 jest.setTimeout(30_000);
@@ -60,16 +62,13 @@ describe('input the engine refuses', () => {
 
   it('answers 400, not 500, when DynamoDB refuses a request as invalid', async () => {
     const me = await signedInUser('engine400');
-    const client = services().documentClient;
-    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-    jest
-      .spyOn(client, 'send')
-      .mockImplementation(((command: { constructor: { name: string } }) =>
-        command.constructor.name === 'QueryCommand'
-          ? Promise.reject(
-              Object.assign(new Error('The provided starting key is outside query boundaries'), { name: 'ValidationException' }),
-            )
-          : send(command)) as never);
+    interceptStore((call) =>
+      call.operation === 'Query'
+        ? Promise.reject(
+            new AwsServiceError('ValidationException', 400, { message: 'The provided starting key is outside query boundaries' }),
+          )
+        : undefined,
+    );
     const response = await call('GET', '/api/event/', { headers: me.auth });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ detail: 'This request cannot be served as asked; check its parameters.' });

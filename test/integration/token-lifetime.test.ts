@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { services } from '../../functions/services';
 import { call, uniqueUser } from '../support/api';
 import { pinClock, setClock, unpinClock } from '../support/clock';
 import { useSettings } from '../support/settings';
+import { documentClient } from '../support/document-client';
 
 useSettings({ TOKEN_TTL_SECONDS: '3600', TOKENS_PER_USER: '3' });
 const start = Date.parse(`${new Date().getUTCFullYear() + 1}-03-10T12:00:00.000Z`);
@@ -65,7 +65,7 @@ describe('API tokens', () => {
       tokens.push(await login());
     }
     expect(await Promise.all(tokens.map(detail))).toEqual([401, 401, 200, 200, 200]);
-    const { Items } = await services().documentClient.send(
+    const { Items } = await documentClient().send(
       new QueryCommand({
         TableName: process.env.TABLE_NAME,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :auth)',

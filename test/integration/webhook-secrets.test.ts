@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { services } from '../../functions/services';
 import { webhookKey } from '../../functions/store/items/webhook';
 import { call, signedInUser } from '../support/api';
+import { documentClient } from '../support/document-client';
 
 describe('webhook secrets at rest', () => {
   it('stores a subscription with its secrets sealed, never as shown to its owner', async () => {
@@ -11,7 +11,7 @@ describe('webhook secrets at rest', () => {
     const rotated = await call('POST', `/api/webhooks/${created.body.id}/rotate_secret/`, { headers: owner.auth });
     expect(rotated.status).toBe(200);
 
-    const { Item } = await services().documentClient.send(
+    const { Item } = await documentClient().send(
       new GetCommand({ TableName: process.env.TABLE_NAME, Key: webhookKey(owner.user.id, created.body.id), ConsistentRead: true }),
     );
     const stored = JSON.stringify(Item);

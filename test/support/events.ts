@@ -5,7 +5,7 @@
  */
 import type { DomainEvent } from '../../functions/domain/events';
 import { streamPublisher } from '../../functions/integrations/stream-publisher';
-import { services } from '../../functions/services';
+import { sdkClient } from './document-client';
 import { type EventListener, InProcessBus } from '../../local/event-bus';
 import { startStreamPoller, type StreamPoller, type StreamPollerOptions } from '../../local/stream-poller';
 
@@ -35,7 +35,7 @@ export async function captureEvents(
   if (options.listener) bus.subscribe(options.listener);
   bus.subscribe(({ event }) => void events.push(event));
   const poller = startStreamPoller({
-    client: services().dynamoDb,
+    client: sdkClient(),
     tableName: process.env.TABLE_NAME as string,
     handle: streamPublisher(bus, { baseDelayMs: 5, ...(options.attempts ? { attempts: options.attempts } : {}) }),
     startAt: 'LATEST',

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { services } from '../../functions/services';
+import { documentClient } from './document-client';
 import { tableProblems } from '../../local/table-scan';
 import { localClient } from '../../local/table';
 
@@ -11,9 +11,7 @@ import { localClient } from '../../local/table';
 export async function integrityOf(
   options: { userIds?: string[]; endpoint?: string; accessKeyId?: string; table?: string } = {},
 ): Promise<string[]> {
-  const client = options.endpoint
-    ? DynamoDBDocumentClient.from(localClient(options.endpoint, options.accessKeyId))
-    : services().documentClient;
+  const client = options.endpoint ? DynamoDBDocumentClient.from(localClient(options.endpoint, options.accessKeyId)) : documentClient();
   const table = options.table ?? (process.env.TABLE_NAME as string);
   return (await tableProblems(client, table, options.userIds ? new Set(options.userIds) : undefined)).problems;
 }

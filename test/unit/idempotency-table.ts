@@ -1,12 +1,12 @@
 /**
  * An in-memory stand-in for the service table as the idempotency records use it (Put with
- * Powertools' condition, Get, Update SET, Delete): a real `Table` whose document client's
- * `send` it answers. Items go through marshalling as they would to DynamoDB and back, and
- * a failed condition is thrown as the SDK throws it, with the item in attribute values.
+ * Powertools' condition, Get, Update SET, Delete): a real `Table` whose client's `send` it
+ * answers. Items go through marshalling as they would to DynamoDB and back, and a failed
+ * condition is thrown as the engine answers it, with the item in attribute values.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { AwsServiceError } from '../../functions/store/aws-json';
+import { type Call, DynamoDb, type Operation, type Operations } from '../../functions/store/dynamodb';
 import { Table } from '../../functions/store/table';
 
 type Item = Record<string, unknown>;
@@ -19,10 +19,10 @@ export class IdempotencyTable extends Table {
   readonly items = new Map<string, Item>();
 
   constructor() {
-    const base = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'unit', secretAccessKey: 'unit' } });
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+    const client = new DynamoDb({ region: 'us-east-1' });
     super(client, 'idempotency-test');
-    client.send = ((command: unknown) => this.handle(command)) as never;
+    client.send = (<O extends Operation>(operation: O, input: Operations[O][0]) =>
+      this.handle({ operation, input } as Call)) as typeof client.send;
   }
 
   /** The stored records. */
@@ -30,24 +30,28 @@ export class IdempotencyTable extends Table {
     return [...this.items.values()];
   }
 
-  private async handle(command: unknown): Promise<unknown> {
-    if (command instanceof PutCommand) {
-      const { Item, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure } = command.input;
+  private async handle(call: Call): Promise<never> {
+    return (await this.answer(call)) as never;
+  }
+
+  private async answer(call: Call): Promise<unknown> {
+    if (call.operation === 'PutItem') {
+      const { Item, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure } = (call as Call<'PutItem'>)
+        .input;
       const key = id(Item!);
       const old = this.items.get(key);
       if (old && !this.replaceable(old, ExpressionAttributeNames!, ExpressionAttributeValues!)) {
-        throw new ConditionalCheckFailedException({
+        throw new AwsServiceError('ConditionalCheckFailedException', 400, {
           message: 'The conditional request failed',
-          $metadata: {},
           ...(ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? { Item: marshall(old) } : {}),
         });
       }
       this.items.set(key, stored(Item!));
       return {};
     }
-    if (command instanceof GetCommand) return { Item: this.items.get(id(command.input.Key!)) };
-    if (command instanceof UpdateCommand) {
-      const { Key, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues } = command.input;
+    if (call.operation === 'GetItem') return { Item: this.items.get(id((call as Call<'GetItem'>).input.Key!)) };
+    if (call.operation === 'UpdateItem') {
+      const { Key, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues } = (call as Call<'UpdateItem'>).input;
       const item = { ...this.items.get(id(Key!)), ...Key };
       for (const assignment of UpdateExpression!.replace(/^SET /, '').split(', ')) {
         const [name, value] = assignment.split(' = ') as [string, string];
@@ -56,12 +60,13 @@ export class IdempotencyTable extends Table {
       this.items.set(id(Key!), stored(item));
       return {};
     }
-    if (command instanceof DeleteCommand) {
-      const old = this.items.get(id(command.input.Key!));
-      this.items.delete(id(command.input.Key!));
+    if (call.operation === 'DeleteItem') {
+      const { Key } = (call as Call<'DeleteItem'>).input;
+      const old = this.items.get(id(Key!));
+      this.items.delete(id(Key!));
       return { Attributes: old };
     }
-    throw new Error(`unexpected ${(command as object).constructor.name}`);
+    throw new Error(`unexpected ${call.operation}`);
   }
 
   /** Powertools' condition: no record, an expired one, or an in-progress one whose lock expired. */

@@ -1,6 +1,4 @@
-import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { type Delivery, MAX_WEBHOOKS_PER_USER, secretOf, type Webhook } from '../../functions/domain/webhooks';
 import { userResource } from '../../functions/integrations/eventbridge-transport';
 import {
@@ -103,11 +101,21 @@ function record(body: unknown, messageId = 'message-1'): SQSRecord {
   };
 }
 
-const sqs = mockClient(SQSClient);
+/** SQS as its JSON protocol answers, recording each call; `failing` makes an operation fail. */
+const sqs = {
+  failing: new Map<string, Error>(),
+  call: jest.fn(async (operation: string, _input: unknown): Promise<Record<string, unknown>> => {
+    const failure = sqs.failing.get(operation);
+    if (failure) throw failure;
+    return operation === 'SendMessage' ? { MessageId: 'sent' } : {};
+  }),
+};
+const inputsOf = (operation: string) =>
+  sqs.call.mock.calls.filter(([name]) => name === operation).map(([, input]) => input as Record<string, unknown>);
 
 function setUp(outcome: SendOutcome = { ok: true, status: 204 }) {
   const webhooks = new MemoryWebhooks();
-  const queue = new SqsDeliveryQueue(new SQSClient({ region: 'us-east-1' }), QUEUE_URL, () => NOW);
+  const queue = new SqsDeliveryQueue(sqs, QUEUE_URL, () => NOW);
   const send = jest.fn<ReturnType<Sender>, Parameters<Sender>>(async () => outcome);
   const errors: unknown[] = [];
   const handler = sqsDeliveryWorker({
@@ -118,18 +126,14 @@ function setUp(outcome: SendOutcome = { ok: true, status: 204 }) {
     now: () => NOW,
     onError: (error) => errors.push(error),
   });
-  const sent = () =>
-    sqs
-      .commandCalls(SendMessageCommand)
-      .map((call) => ({ ...call.args[0].input, MessageBody: JSON.parse(call.args[0].input.MessageBody!) }));
-  const postponed = () => sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
+  const sent = () => inputsOf('SendMessage').map((input) => ({ ...input, MessageBody: JSON.parse(input.MessageBody as string) }));
+  const postponed = () => inputsOf('ChangeMessageVisibility');
   return { webhooks, queue, send, errors, handler, sent, postponed };
 }
 
 beforeEach(() => {
-  sqs.reset();
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'sent' });
-  sqs.on(ChangeMessageVisibilityCommand).resolves({});
+  sqs.call.mockClear();
+  sqs.failing.clear();
 });
 
 describe('the webhook worker on SQS', () => {
@@ -268,7 +272,7 @@ describe('the webhook worker on SQS', () => {
     const { webhooks, handler, errors } = setUp();
     const delivery = pending(webhookOf('alice', 'W1'), 3);
     await webhooks.addDelivery(delivery);
-    sqs.on(ChangeMessageVisibilityCommand).rejects(new Error('throttled'));
+    sqs.failing.set('ChangeMessageVisibility', new Error('throttled'));
 
     await expect(handler({ Records: [record(taskOf(delivery, NOW.getTime() + HOUR))] })).rejects.toThrow('Every message');
     expect(errors).toEqual([new Error('throttled')]);
