@@ -31,8 +31,6 @@ export const leadingKeyPattern = (prefix: string) => (prefix.endsWith('#') ? `${
 export interface ApiFunctionProps {
   /** Directory holding the handler modules. */
   functionsDir: string;
-  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
-  credentialsProvider: string;
   /** Module under `functionsDir` exporting `handler`, without extension. */
   handlerModule: string;
   /** IANA zone of the service. @default 'UTC' */
@@ -97,13 +95,12 @@ export class ApiFunction extends Construct {
         target: BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
-        // The SDK is bundled, tree-shaken from its ESM builds: smaller and faster to load
-        // than the runtime's copy, and pinned to the version tested here.
+        // The SDK's parts the functions use (`@aws-sdk/util-dynamodb`) are bundled, pinned
+        // to the version tested here, not taken from the runtime's copy.
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
         esbuildArgs: {
-          '--alias:@aws-sdk/credential-provider-node': props.credentialsProvider,
           // Text as UTF-8, not \uXXXX escapes: six bytes a character instead of two or three
           // (sign-up's table of look-alike characters alone holds 12,000). The construct's own
           // `charset` option is not passed on to esbuild by this version of aws-cdk-lib.

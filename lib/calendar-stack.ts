@@ -62,7 +62,6 @@ export class CalendarStack extends Stack {
     super(scope, id, props);
     const projectRoot = props.projectRoot ?? process.cwd();
     const functionsDir = join(projectRoot, 'functions');
-    const credentialsProvider = join(projectRoot, 'lib', 'bundling', 'lambda-credentials.ts');
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
@@ -88,7 +87,6 @@ export class CalendarStack extends Stack {
     const makeFunction = (name: string, handlerModule: string, files?: BundledFiles) =>
       (this.functions[name] = new ApiFunction(this, name, {
         functionsDir,
-        credentialsProvider,
         handlerModule,
         timeZone: props.timeZone,
         ...(files && { files: { ...files, from: join(projectRoot, files.folder), root: projectRoot } }),
@@ -161,13 +159,12 @@ export class CalendarStack extends Stack {
 
     this.addAlarms(stage, props.latencyAlarmMs ?? 1000);
 
-    this.events = new EventPublishing(this, 'Events', { table: this.table, functionsDir, credentialsProvider, timeZone: props.timeZone });
+    this.events = new EventPublishing(this, 'Events', { table: this.table, functionsDir, timeZone: props.timeZone });
     this.alarms.push(...this.events.alarms);
 
     this.counting = new MeetingCounting(this, 'Counting', {
       table: this.table,
       functionsDir,
-      credentialsProvider,
       timeZone: props.timeZone,
     });
     this.alarms.push(...this.counting.alarms);
@@ -176,7 +173,6 @@ export class CalendarStack extends Stack {
       table: this.table,
       bus: this.events.bus,
       functionsDir,
-      credentialsProvider,
       timeZone: props.timeZone,
       senders: routes.filter((route) => route.sendsDeliveries).map((route) => this.functions[route.name] as ApiFunction),
       sealers: routes.filter((route) => route.sealsSecrets).map((route) => this.functions[route.name] as ApiFunction),

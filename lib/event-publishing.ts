@@ -22,8 +22,6 @@ export interface EventPublishingProps {
   table: ITable;
   /** Directory holding the handler modules. */
   functionsDir: string;
-  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
-  credentialsProvider: string;
   /** IANA zone of the service. @default 'UTC' */
   timeZone?: string;
   /** Name of the event bus. @default `<stack name>-events` */
@@ -71,7 +69,6 @@ export class EventPublishing extends Construct {
 
     this.publisher = new ApiFunction(this, 'Publisher', {
       functionsDir: props.functionsDir,
-      credentialsProvider: props.credentialsProvider,
       handlerModule: 'integrations/publish-events',
       timeZone: props.timeZone,
       // A batch of 100 changes, each event retried with backoff by the publisher.

@@ -23,8 +23,6 @@ export interface MeetingCountingProps {
   table: ITable;
   /** Directory holding the handler modules. */
   functionsDir: string;
-  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
-  credentialsProvider: string;
   /** IANA zone of the service. @default 'UTC' */
   timeZone?: string;
   /** Oldest uncounted change, in seconds, tolerated before the iterator-age alarm fires. @default 300 */
@@ -60,7 +58,6 @@ export class MeetingCounting extends Construct {
 
     this.counter = new ApiFunction(this, 'Counter', {
       functionsDir: props.functionsDir,
-      credentialsProvider: props.credentialsProvider,
       handlerModule: 'integrations/count-meetings',
       timeZone: props.timeZone,
       // A batch of 100 changes, each a read and a transaction (re-read when a write overtook it).

@@ -30,8 +30,6 @@ export interface WebhookDeliveryProps {
   bus: IEventBus;
   /** Directory holding the handler modules. */
   functionsDir: string;
-  /** The module standing in for the SDK's credential chain (see `bundling/lambda-credentials.ts`). */
-  credentialsProvider: string;
   /** IANA zone of the service. @default 'UTC' */
   timeZone?: string;
   /** The functions that hand attempts to the queue (ping, redeliver): told its URL, allowed to send to it only. @default none */
@@ -121,7 +119,6 @@ export class WebhookDelivery extends Construct {
 
     this.worker = new ApiFunction(this, 'Worker', {
       functionsDir: props.functionsDir,
-      credentialsProvider: props.credentialsProvider,
       handlerModule: 'integrations/webhook-worker',
       timeZone: props.timeZone,
       timeout: workerTimeout,

@@ -1,13 +1,17 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { DomainEvent } from '../../functions/domain/events';
 import type { Meeting } from '../../functions/domain/model';
 import type { PublicUser } from '../../functions/domain/users';
 import { EventPublisher } from '../../functions/integrations/event-publisher';
 import type { EventTransport } from '../../functions/integrations/event-transport';
-import { EVENT_SOURCE, eventBridgeTransport, userOfResource, userResource } from '../../functions/integrations/eventbridge-transport';
+import {
+  EVENT_SOURCE,
+  eventBridgeTransport,
+  type PutEventsEntry,
+  userOfResource,
+  userResource,
+} from '../../functions/integrations/eventbridge-transport';
 import { streamPublisher } from '../../functions/integrations/stream-publisher';
 import { blockedHourItem } from '../../functions/store/items/day';
 import { toMeetingItem } from '../../functions/store/items/meeting';
@@ -47,21 +51,39 @@ function streamRecord(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', newItem?: objec
 }
 const booking = (index: number) => streamRecord('INSERT', toMeetingItem(meeting(index), `w${index}`));
 
-const eventBridge = mockClient(EventBridgeClient);
-beforeEach(() => eventBridge.reset());
+type Answer = (input: { Entries: PutEventsEntry[] }) => Record<string, unknown>;
+/** EventBridge as its JSON protocol answers: `answer` answers (or throws for) each PutEvents. */
+let answer: Answer;
+const eventBridge = {
+  call: jest.fn(async (operation: string, input: unknown): Promise<Record<string, unknown>> => {
+    if (operation !== 'PutEvents') throw new Error(`unexpected ${operation}`);
+    return answer(input as { Entries: PutEventsEntry[] });
+  }),
+};
+beforeEach(() => {
+  eventBridge.call.mockClear();
+  answer = (input) => accepted(input.Entries.length);
+});
+/** Throws `error` for the first call, then answers as `then`. */
+const failingOnce =
+  (error: Error, then: Answer): Answer =>
+  () => {
+    answer = then;
+    throw error;
+  };
 
 /** What PutEvents was sent, call by call. */
-const sentEntries = (): PutEventsRequestEntry[][] =>
-  eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
-const ids = (entries: PutEventsRequestEntry[]) => entries.map((entry) => (JSON.parse(entry.Detail ?? '{}') as DomainEvent).id);
+const sentEntries = (): PutEventsEntry[][] =>
+  eventBridge.call.mock.calls.map(([, input]) => (input as { Entries: PutEventsEntry[] }).Entries);
+const ids = (entries: PutEventsEntry[]) => entries.map((entry) => (JSON.parse(entry.Detail ?? '{}') as DomainEvent).id);
 const accepted = (count: number) => ({ FailedEntryCount: 0, Entries: Array.from({ length: count }, (_, i) => ({ EventId: `e${i}` })) });
 
 const publisher = (options: Parameters<typeof streamPublisher>[1] = {}) =>
-  streamPublisher(eventBridgeTransport(new EventBridgeClient({ region: 'us-east-1' }), 'calendar-events'), { baseDelayMs: 1, ...options });
+  streamPublisher(eventBridgeTransport(eventBridge, 'calendar-events'), { baseDelayMs: 1, ...options });
 
 describe('the stream publisher on EventBridge', () => {
   it('puts one entry per change, in chunks of ten, in order, as the contract shapes them', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => accepted(input.Entries.length));
+    answer = (input) => accepted(input.Entries.length);
     const records = Array.from({ length: 25 }, (_, index) => booking(index));
     expect(await publisher()({ Records: records })).toEqual({ batchItemFailures: [] });
 
@@ -78,7 +100,7 @@ describe('the stream publisher on EventBridge', () => {
       Resources: [userResource(ann.id), userResource(bob.id)],
     });
     expect(first?.Resources?.map(userOfResource)).toEqual([ann.id, bob.id]);
-    expect(first?.Time).toEqual(new Date('2030-06-01T08:01:00.000Z'));
+    expect(first?.Time).toBe(Date.parse('2030-06-01T08:01:00.000Z') / 1000);
     expect(Object.keys(JSON.parse(first?.Detail ?? '{}'))).toEqual(['id', 'type', 'timestamp', 'version', 'data']);
   });
 
@@ -94,7 +116,7 @@ describe('the stream publisher on EventBridge', () => {
 
   it('sends again only the entries the bus refused, under the same ids, until they are accepted', async () => {
     let call = 0;
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => {
+    answer = (input) => {
       call += 1;
       if (call > 1) return accepted(input.Entries.length);
       // The first answer refuses the second and the fourth entry.
@@ -104,7 +126,7 @@ describe('the stream publisher on EventBridge', () => {
           index === 1 || index === 3 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `e${index}` },
         ),
       };
-    });
+    };
     const records = Array.from({ length: 5 }, (_, index) => booking(100 + index));
     expect(await publisher()({ Records: records })).toEqual({ batchItemFailures: [] });
     const calls = sentEntries();
@@ -113,10 +135,9 @@ describe('the stream publisher on EventBridge', () => {
   });
 
   it('sends a chunk again when the whole call failed', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
-      .callsFake((input: { Entries: unknown[] }) => accepted(input.Entries.length));
+    answer = failingOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), (input) =>
+      accepted(input.Entries.length),
+    );
     expect(await publisher()({ Records: [booking(200), booking(201)] })).toEqual({ batchItemFailures: [] });
     expect(sentEntries().map(ids)).toEqual([
       [`${meeting(200).id}:1`, `${meeting(201).id}:1`],
@@ -126,36 +147,38 @@ describe('the stream publisher on EventBridge', () => {
 
   it('reports the record of an entry refused on every attempt, and only it, so that it is read again', async () => {
     const stubborn = `${meeting(301).id}:1`;
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: { Detail: string }[] }) => ({
+    answer = (input) => ({
       FailedEntryCount: 1,
       Entries: input.Entries.map((entry) =>
         JSON.parse(entry.Detail).id === stubborn ? { ErrorCode: 'InternalFailure', ErrorMessage: 'no' } : { EventId: 'ok' },
       ),
-    }));
+    });
     const records = [booking(300), booking(301), booking(302)];
     const refused: string[] = [];
-    const answer = await publisher({ attempts: 3, onRefused: (event) => refused.push(event.id) })({ Records: records });
-    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]?.dynamodb?.SequenceNumber }] });
+    const outcome = await publisher({ attempts: 3, onRefused: (event) => refused.push(event.id) })({ Records: records });
+    expect(outcome).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]?.dynamodb?.SequenceNumber }] });
     expect(refused).toEqual([stubborn, stubborn, stubborn]);
     // Read again (as the event source does from the failed record on), it keeps its id.
-    eventBridge.reset();
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => accepted(input.Entries.length));
+    eventBridge.call.mockClear();
+    answer = (input) => accepted(input.Entries.length);
     expect(await publisher()({ Records: records.slice(1) })).toEqual({ batchItemFailures: [] });
     expect(sentEntries().flatMap(ids)).toEqual([stubborn, `${meeting(302).id}:1`]);
   });
 
   it('fails the invocation when no record could be done, so that the event source bisects the batch', async () => {
-    eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('down'), { name: 'InternalException' }));
+    answer = () => {
+      throw Object.assign(new Error('down'), { name: 'InternalException' });
+    };
     await expect(publisher({ attempts: 2 })({ Records: [booking(400), booking(401)] })).rejects.toThrow();
-    const answer = await publisher({ attempts: 2, throwOnFullBatchFailure: false })({ Records: [booking(402)] });
-    expect(answer.batchItemFailures).toHaveLength(1);
+    const outcome = await publisher({ attempts: 2, throwOnFullBatchFailure: false })({ Records: [booking(402)] });
+    expect(outcome.batchItemFailures).toHaveLength(1);
   });
 
   it('fails the record of a meeting change that lacks its old image (the stream must carry both)', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => accepted(input.Entries.length));
+    answer = (input) => accepted(input.Entries.length);
     const broken = streamRecord('MODIFY', toMeetingItem(meeting(500, 2), 'w2'));
-    const answer = await publisher()({ Records: [booking(501), broken] });
-    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: broken.dynamodb?.SequenceNumber }] });
+    const outcome = await publisher()({ Records: [booking(501), broken] });
+    expect(outcome).toEqual({ batchItemFailures: [{ itemIdentifier: broken.dynamodb?.SequenceNumber }] });
   });
 });
 
