@@ -31,6 +31,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { createHash } from 'node:crypto';
 import type { DomainEvent, Publication } from '../domain/events';
 import type { DeliveryQueue, DeliveryTask } from '../domain/webhooks';
 import type { AwsJsonClient } from '../store/aws-json';
@@ -71,11 +72,16 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   async enqueue(task: DeliveryTask, delayMs: number): Promise<void> {
     const delay = Math.max(0, delayMs);
     const message: TaskMessage = { ...task, notBefore: this.now().getTime() + Math.ceil(delay) };
-    await this.client.call('SendMessage', {
+    const body = JSON.stringify(message);
+    const { MD5OfMessageBody } = await this.client.call('SendMessage', {
       QueueUrl: this.queueUrl,
-      MessageBody: JSON.stringify(message),
+      MessageBody: body,
       DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delay / 1000)),
     });
+    // As the SDK checks: SQS answers the digest of the body it received.
+    if (MD5OfMessageBody !== createHash('md5').update(body, 'utf8').digest('hex')) {
+      throw new Error('SQS received another message body than the one sent');
+    }
   }
 
   /** Hides a received message for `seconds`: it is handed over again then. */

@@ -8,8 +8,12 @@
  *
  * It keeps the SDK's behaviour where callers rely on it: errors carry the service's error
  * name as `name` and the body's fields (`CancellationReasons`, `Item`), `$fault` and
- * `$metadata.httpStatusCode`; throttling, 5xx answers, timeouts and dropped connections
- * are retried (`maxAttempts` in all, full-jitter backoff) before they are thrown.
+ * `$metadata.httpStatusCode`; what the SDK's standard retry strategy retries (throttling,
+ * 500/502/503/504, timeouts, dropped or refused connections) is retried the same way:
+ * `maxAttempts` in all, full-jitter backoff (longer after throttling), and a retry quota
+ * shared by the client's calls, so that an outage does not multiply every call by its
+ * attempts. A request's timeout runs from its start (waiting for a pooled socket
+ * included) until the answer's headers, then while the body is silent.
  */
 import aws4 from 'aws4';
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
@@ -50,32 +54,51 @@ export class AwsServiceError extends Error {
   }
 }
 
-/** The error names that mean "ask again later", as the SDK's standard retry knows them. */
-const throttling = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
+/** What the SDK's standard retry strategy classifies as throttling, transient, or a network failure. */
+const throttlingNames = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
   'RequestThrottled',
   'RequestThrottledException',
-  'TooManyRequestsException',
   'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
   'TransactionInProgressException',
 ]);
-const transientCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const transientNames = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const transientStatuses = new Set([500, 502, 503, 504]);
+const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+const statusOf = (error: unknown) => (error instanceof AwsServiceError ? error.$metadata.httpStatusCode : undefined);
+
+/** Throttling: retried after a longer wait. */
+export function isThrottling(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return throttlingNames.has((error as { name?: string }).name ?? '') || statusOf(error) === 429;
+}
 
 /** Whether the SDK would have retried this error by itself. */
 export function isRetryable(error: unknown): boolean {
   // Not `instanceof Error`: Node's own errors (a refused connection) may come from another realm.
   if (typeof error !== 'object' || error === null) return false;
   const { name, code } = error as { name?: string; code?: string };
-  if (name === 'TimeoutError' || transientCodes.has(code ?? '') || throttling.has(name ?? '')) return true;
-  return error instanceof AwsServiceError && error.$fault === 'server';
+  if (transientNames.has(name ?? '') || networkCodes.has(code ?? '') || isThrottling(error)) return true;
+  return transientStatuses.has(statusOf(error) ?? 0);
 }
 
+/** The SDK's backoff bases and retry quota (`@smithy/core`'s retry constants). */
 const BASE_DELAY_MS = 100;
+const THROTTLING_BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 20_000;
+const RETRY_QUOTA = 500;
+const RETRY_COST = 5;
+const TIMEOUT_RETRY_COST = 10;
 
 export class AwsJsonClient {
   private readonly url: URL;
@@ -86,6 +109,8 @@ export class AwsJsonClient {
   private readonly maxAttempts: number;
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
+  /** Retries left to this client: spent by each retry, given back by calls that succeed. */
+  private retryQuota = RETRY_QUOTA;
 
   constructor(private readonly options: AwsJsonOptions) {
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -111,12 +136,20 @@ export class AwsJsonClient {
   /** Calls `operation` with `input`; answers the parsed body, or throws the service's error. */
   async call(operation: string, input: unknown): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
+    let spent = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(operation, body);
+        const answer = await this.attempt(operation, body);
+        this.retryQuota = Math.min(RETRY_QUOTA, this.retryQuota + (spent || 1));
+        return answer;
       } catch (error) {
         if (attempt >= this.maxAttempts || !isRetryable(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt)));
+        const { name, code } = error as { name?: string; code?: string };
+        spent = name === 'TimeoutError' || networkCodes.has(code ?? '') ? TIMEOUT_RETRY_COST : RETRY_COST;
+        if (this.retryQuota < spent) throw error;
+        this.retryQuota -= spent;
+        const base = isThrottling(error) ? THROTTLING_BASE_DELAY_MS : BASE_DELAY_MS;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1))));
       }
     }
   }
@@ -150,7 +183,10 @@ export class AwsJsonClient {
         headers: { ...(signed.headers as Record<string, string>), 'Content-Length': Buffer.byteLength(body) },
       });
       const fail = (message: string) => request.destroy(Object.assign(new Error(message), { name: 'TimeoutError' }));
-      request.setTimeout(this.requestTimeoutMs, () => fail(`no answer from ${url.host} within ${this.requestTimeoutMs} ms`));
+      const silent = () => fail(`no answer from ${url.host} within ${this.requestTimeoutMs} ms`);
+      // From now until the answer's headers (a wait for a pooled socket included), then while its body is silent.
+      const answerTimer = setTimeout(silent, this.requestTimeoutMs);
+      request.once('close', () => clearTimeout(answerTimer));
       request.on('socket', (socket) => {
         if (!socket.connecting) return;
         const timer = setTimeout(() => fail(`no connection to ${url.host} within ${this.connectTimeoutMs} ms`), this.connectTimeoutMs);
@@ -158,7 +194,11 @@ export class AwsJsonClient {
         socket.once('close', () => clearTimeout(timer));
       });
       request.on('error', reject);
-      request.on('response', (response) => answer(response).then(resolve, reject));
+      request.on('response', (response) => {
+        clearTimeout(answerTimer);
+        request.setTimeout(this.requestTimeoutMs, silent);
+        answer(response).then(resolve, reject);
+      });
       request.end(body);
     });
   }
@@ -174,7 +214,8 @@ async function answer(response: IncomingMessage): Promise<Record<string, unknown
   try {
     parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
-    if (status < 300) throw new AwsServiceError('SerializationException', 500, { message: 'the answer is not JSON' });
+    // Not retried: a write that answered may have been applied.
+    if (status < 300) throw new AwsServiceError('SerializationException', status, { message: 'the answer is not JSON' });
   }
   if (status >= 200 && status < 300) return parsed;
   // `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`, or the header's `Name:namespace`.

@@ -3,7 +3,10 @@
  * values in and out (marshalled by `@aws-sdk/util-dynamodb`, as the SDK's document client
  * does, undefined values left out), over `aws-json.ts`. Errors are the service's own,
  * raw as the SDK gives them (a cancelled transaction's `CancellationReasons[].Item` and a
- * failed condition's `Item` stay in attribute-value form).
+ * failed condition's `Item` stay in attribute-value form). As the SDK does, a transaction
+ * sent without a `ClientRequestToken` gets one, which the client's own retries resend: a
+ * retry after an answer lost on the way is not applied twice. No item holds binary
+ * attributes, which this client does not encode.
  *
  * Interceptors wrap every call, its retries included, in the order added: the deadline
  * and the in-flight bound (`client.ts`), the local runtime's cost accounting, and tests
@@ -33,6 +36,7 @@ import type {
   UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { AwsJsonClient, type AwsJsonOptions } from './aws-json';
 
 /** Each operation's input and output, in document form. */
@@ -117,6 +121,13 @@ function unmarshallOutput(operation: Operation, raw: Record<string, unknown>): R
   return out;
 }
 
+/** A transaction's input with a client request token, its own or a fresh one. */
+function withToken(call: Call): Call['input'] {
+  if (call.operation !== 'TransactWriteItems') return call.input;
+  const input = call.input as Operations['TransactWriteItems'][0];
+  return input.ClientRequestToken ? input : { ...input, ClientRequestToken: randomUUID() };
+}
+
 export type DynamoDbOptions = Partial<Omit<AwsJsonOptions, 'service' | 'target' | 'version'>>;
 
 export class DynamoDb {
@@ -146,7 +157,7 @@ export class DynamoDb {
     const run = (index: number, call: Call): Promise<Record<string, unknown>> =>
       index < this.interceptors.length
         ? this.interceptors[index]!(call, (next) => run(index + 1, next))
-        : this.json.call(call.operation, marshallInput(call.input)).then((raw) => unmarshallOutput(call.operation, raw));
+        : this.json.call(call.operation, marshallInput(withToken(call))).then((raw) => unmarshallOutput(call.operation, raw));
     return run(0, { operation, input } as Call) as Promise<Operations[O][1]>;
   }
 }

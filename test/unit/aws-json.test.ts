@@ -2,7 +2,9 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsJsonClient, AwsServiceError, isRetryable } from '../../functions/store/aws-json';
+import { createServer as createTcpServer } from 'node:net';
+import { AwsJsonClient, AwsServiceError, isRetryable, isThrottling } from '../../functions/store/aws-json';
+import { DynamoDb } from '../../functions/store/dynamodb';
 
 interface Seen {
   headers: IncomingMessage['headers'];
@@ -12,7 +14,7 @@ interface Seen {
 /** A fake service: answers each request with the next of `answers` (status, body), recording what it saw. */
 let server: Server;
 let endpoint: string;
-let answers: Array<[number, unknown] | 'hang'>;
+let answers: Array<[number, unknown] | 'hang' | [number, string, 'raw']>;
 let seen: Seen[];
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -22,7 +24,8 @@ beforeAll(async () => {
       seen.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       const next = answers.shift() ?? [200, {}];
       if (next === 'hang') return;
-      response.writeHead(next[0], { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(next[1]));
+      const text = next[2] === 'raw' ? (next[1] as string) : JSON.stringify(next[1]);
+      response.writeHead(next[0], { 'content-type': 'application/x-amz-json-1.0' }).end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -173,6 +176,112 @@ describe('the AWS JSON protocol client', () => {
     expect(isRetryable(new AwsServiceError('ConditionalCheckFailedException', 400, {}))).toBe(false);
     expect(isRetryable(new AwsServiceError('ValidationException', 400, {}))).toBe(false);
     expect(isRetryable('nothing')).toBe(false);
+  });
+
+  it('retries what the SDK retries, and only that: 429 and 500/502/503/504, not 501 or an answer that is not JSON', async () => {
+    answers = [
+      [429, {}],
+      [502, {}],
+      [200, { ok: 1 }],
+    ];
+    expect(await client.call('Query', {})).toEqual({ ok: 1 });
+    expect(seen).toHaveLength(3);
+
+    seen = [];
+    answers = [[501, { __type: 'NotImplemented' }]];
+    await expect(client.call('Query', {})).rejects.toMatchObject({ name: 'NotImplemented', $fault: 'server' });
+    expect(seen).toHaveLength(1);
+
+    // A write that answered may have been applied: its garbled answer is not a reason to send it again.
+    seen = [];
+    answers = [[200, '<html>', 'raw']];
+    await expect(client.call('UpdateItem', {})).rejects.toMatchObject({ name: 'SerializationException', $fault: 'client' });
+    expect(seen).toHaveLength(1);
+
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']) {
+      expect({ code, retried: isRetryable(Object.assign(new Error(code), { code })) }).toEqual({ code, retried: true });
+    }
+    expect(isThrottling(new AwsServiceError('LimitExceededException', 400, {}))).toBe(true);
+    expect(isThrottling(new AwsServiceError('Whatever', 429, {}))).toBe(true);
+    expect(isThrottling(new AwsServiceError('ValidationException', 400, {}))).toBe(false);
+  });
+
+  it('stops retrying once its retry quota is spent, and earns it back with calls that succeed', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    try {
+      // 500 tokens, 5 a retry: a hundred retries, then failures are thrown at the first attempt.
+      answers = Array.from({ length: 150 }, () => [500, {}] as [number, unknown]);
+      for (let call = 0; call < 50; call++) await expect(client.call('Query', {})).rejects.toMatchObject({ name: 'InternalServerError' });
+      expect(seen).toHaveLength(150);
+      seen = [];
+      answers = [[500, {}]];
+      await expect(client.call('Query', {})).rejects.toMatchObject({ name: 'InternalServerError' });
+      expect(seen).toHaveLength(1);
+      // Each call answered at once gives one token back; five of them pay for one retry.
+      seen = [];
+      answers = Array.from({ length: 5 }, () => [200, {}] as [number, unknown]);
+      for (let call = 0; call < 5; call++) await client.call('Query', {});
+      answers = [
+        [500, {}],
+        [200, { ok: 1 }],
+      ];
+      expect(await client.call('Query', {})).toEqual({ ok: 1 });
+      expect(seen).toHaveLength(7);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('times an answer from the request until its headers, however busy the connection', async () => {
+    // A server that sends its status line one byte every 50 ms: the socket is never idle.
+    const trickling = createTcpServer((socket) => {
+      const line = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}';
+      let at = 0;
+      const timer = setInterval(() => (at < line.length ? socket.write(line[at++]!) : clearInterval(timer)), 50);
+      socket.on('close', () => clearInterval(timer));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => trickling.listen(0, '127.0.0.1', resolve));
+    const slow = new AwsJsonClient({
+      service: 'dynamodb',
+      target: 'DynamoDB_20120810',
+      version: '1.0',
+      endpoint: `http://127.0.0.1:${(trickling.address() as AddressInfo).port}`,
+      region: 'eu-west-1',
+      requestTimeoutMs: 300,
+      maxAttempts: 1,
+    });
+    try {
+      const started = Date.now();
+      await expect(slow.call('GetItem', {})).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      slow.close();
+      await new Promise((resolve) => trickling.close(resolve));
+    }
+  });
+
+  it('gives a transaction sent without one a client request token, which its retries resend, and keeps a given one', async () => {
+    const dynamoDb = new DynamoDb({ endpoint, region: 'eu-west-1' });
+    try {
+      answers = [
+        [500, {}],
+        [200, {}],
+      ];
+      await dynamoDb.send('TransactWriteItems', { TransactItems: [] });
+      const tokens = seen.map(({ body }) => (JSON.parse(body) as { ClientRequestToken?: string }).ClientRequestToken);
+      expect(tokens).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), tokens[0]]);
+
+      seen = [];
+      await dynamoDb.send('TransactWriteItems', { TransactItems: [] });
+      expect(JSON.parse(seen[0]!.body).ClientRequestToken).not.toBe(tokens[0]);
+      seen = [];
+      await dynamoDb.send('TransactWriteItems', { TransactItems: [], ClientRequestToken: 'mine' });
+      await dynamoDb.send('PutItem', { TableName: 't', Item: { pk: 'a' } });
+      expect(seen.map(({ body }) => JSON.parse(body).ClientRequestToken)).toEqual(['mine', undefined]);
+    } finally {
+      dynamoDb.close();
+    }
   });
 
   it("is for a region's endpoint unless told another", () => {

@@ -1,4 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
+import { createHash } from 'node:crypto';
 import { type Delivery, MAX_WEBHOOKS_PER_USER, secretOf, type Webhook } from '../../functions/domain/webhooks';
 import { userResource } from '../../functions/integrations/eventbridge-transport';
 import {
@@ -104,11 +105,15 @@ function record(body: unknown, messageId = 'message-1'): SQSRecord {
 /** SQS as its JSON protocol answers, recording each call; `failing` makes an operation fail. */
 const sqs = {
   failing: new Map<string, Error>(),
-  call: jest.fn(async (operation: string, _input: unknown): Promise<Record<string, unknown>> => {
+  call: jest.fn(async (operation: string, input: unknown): Promise<Record<string, unknown>> => {
     const failure = sqs.failing.get(operation);
     if (failure) throw failure;
-    return operation === 'SendMessage' ? { MessageId: 'sent' } : {};
+    if (operation !== 'SendMessage') return {};
+    const body = (input as { MessageBody: string }).MessageBody;
+    return { MessageId: 'sent', MD5OfMessageBody: sqs.digest ?? createHash('md5').update(body).digest('hex') };
   }),
+  /** A digest SQS answers instead of the body's. */
+  digest: undefined as string | undefined,
 };
 const inputsOf = (operation: string) =>
   sqs.call.mock.calls.filter(([name]) => name === operation).map(([, input]) => input as Record<string, unknown>);
@@ -134,6 +139,7 @@ function setUp(outcome: SendOutcome = { ok: true, status: 204 }) {
 beforeEach(() => {
   sqs.call.mockClear();
   sqs.failing.clear();
+  sqs.digest = undefined;
 });
 
 describe('the webhook worker on SQS', () => {
@@ -298,6 +304,14 @@ describe('the SQS delivery queue', () => {
         MessageBody: { ownerId: 'alice', webhookId: 'W1', deliveryId: 'D1', attempt: 2, notBefore: NOW.getTime() + delayMs },
       },
     ]);
+  });
+
+  it('refuses a send whose body SQS did not receive as sent (the digest it answers differs)', async () => {
+    const { queue } = setUp();
+    sqs.digest = createHash('md5').update('something else').digest('hex');
+    await expect(queue.enqueue({ ownerId: 'alice', webhookId: 'W1', deliveryId: 'D1', attempt: 2 }, 0)).rejects.toThrow(
+      'SQS received another message body than the one sent',
+    );
   });
 
   it('runs a task within a second of its time at once rather than for another round', () => {
