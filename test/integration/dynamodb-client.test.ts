@@ -5,12 +5,59 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { services } from '../../functions/services';
+import { DynamoDb } from '../../functions/store/dynamodb';
 import { documentClient } from '../support/document-client';
 
 const { dynamoDb, config } = services();
 const TableName = config.tableName;
 const pk = () => `TEST#${randomUUID()}`;
+
+/**
+ * A proxy in front of DynamoDB Local that lets the first `operation` through to the
+ * engine but drops its answer (the connection is cut), as a network may after a write
+ * was applied; everything else passes both ways.
+ */
+async function losingFirstAnswerOf(operation: string) {
+  const upstream = new URL(config.dynamoDbEndpoint!);
+  const seen: string[] = [];
+  let dropped = 0;
+  const proxy = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const target = String(incoming.headers['x-amz-target']).split('.')[1]!;
+      seen.push(target);
+      const forwarded = request(
+        { hostname: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: incoming.headers },
+        (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => body.push(chunk));
+          answer.on('end', () => {
+            if (target === operation && dropped === 0) {
+              dropped += 1;
+              incoming.socket.destroy();
+              return;
+            }
+            outgoing.writeHead(answer.statusCode!, answer.headers).end(Buffer.concat(body));
+          });
+        },
+      );
+      forwarded.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    seen,
+    close: () => {
+      proxy.closeAllConnections();
+      return new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
 
 const item = (key: string, sk: string) => ({
   pk: key,
@@ -129,6 +176,25 @@ describe('the DynamoDB client', () => {
       CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { kind: { S: 'blocked' } } }],
     });
     expect((await dynamoDb.send('GetItem', { TableName, Key: { pk: key, sk: 'E' }, ConsistentRead: true })).Item).toBeUndefined();
+  });
+
+  it('applies a transaction once when its answer was lost and the client sent it again', async () => {
+    const proxy = await losingFirstAnswerOf('TransactWriteItems');
+    const client = new DynamoDb({ endpoint: proxy.url });
+    try {
+      const key = pk();
+      const add = { TableName, Key: { pk: key, sk: 'N' }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'n' } };
+      await client.send('TransactWriteItems', {
+        TransactItems: [{ Update: { ...add, ExpressionAttributeValues: { ':one': 1 } } }],
+      });
+      // Sent twice, applied once: the retry carried the transaction's client request token.
+      expect(proxy.seen).toEqual(['TransactWriteItems', 'TransactWriteItems']);
+      const { Item } = await dynamoDb.send('GetItem', { TableName, Key: { pk: key, sk: 'N' }, ConsistentRead: true });
+      expect(Item).toEqual({ pk: key, sk: 'N', n: 1 });
+    } finally {
+      client.close();
+      await proxy.close();
+    }
   });
 
   it('answers a request the engine refuses with its ValidationException', async () => {
