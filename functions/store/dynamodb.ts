@@ -9,8 +9,9 @@
  * attributes, which this client does not encode.
  *
  * Interceptors wrap every call, its retries included, in the order added: the deadline
- * and the in-flight bound (`client.ts`), the local runtime's cost accounting, and tests
- * that stand in for a failing engine.
+ * and the in-flight bound (`client.ts`), the local runtime's cost accounting, tests that
+ * hold or watch calls. (Tests that stand in for a failing engine replace `send` itself,
+ * outside them all: `test/support/store-faults.ts`.)
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type {

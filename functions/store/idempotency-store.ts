@@ -5,7 +5,11 @@
  * own: the items, the conditional Put and the records read back are those of Powertools'
  * own DynamoDB persistence (2.35.0), so a record written by either is understood by the
  * other. Lasting transient faults become the domain's TemporarilyUnavailable in the table,
- * as for every other store.
+ * as for every other store. The conditional Put is retried as the table retries writes: a
+ * retry after an answer lost on the way meets its own in-progress record and the request
+ * is answered 409 with Retry-After, as while the first attempt may still run; once that
+ * record expires, the client's retry runs again and finds the landed write by its
+ * request key (`http/idempotency.ts`).
  */
 import {
   IdempotencyItemAlreadyExistsError,
