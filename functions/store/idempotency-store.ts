@@ -8,8 +8,7 @@
  * as for every other store. The conditional Put is retried as the table retries writes: a
  * retry after an answer lost on the way meets its own in-progress record and the request
  * is answered 409 with Retry-After, as while the first attempt may still run; once that
- * record expires, the client's retry runs again and finds the landed write by its
- * request key (`http/idempotency.ts`).
+ * record's time runs out, a retry of the request takes it over and runs.
  */
 import {
   IdempotencyItemAlreadyExistsError,
