@@ -73,6 +73,8 @@ export const rangeMessages = {
   tooLong: (max: number) => `Ensure the range has no more than ${max} dates.`,
 } as const;
 
+/** A single date asked for (built once: a schema is not cheap to make on every request). */
+const singleDateSchema = z.object({ date: dateField() });
 const optionalDate = z.optional(z.string());
 export const availabilityQuerySchema = z.object({
   date: optionalDate,
@@ -156,7 +158,7 @@ export async function getAvailability(
   const given = (value: string | undefined) => value !== undefined && value !== '';
   const ranged = given(input.from) || given(input.to);
   if (ranged && given(input.date)) throw ValidationFailed.field('date', rangeMessages.dateWithRange);
-  const dates = ranged ? readDateRange(input, MAX_RANGE_DATES) : [parseFields(z.object({ date: dateField() }), input).date];
+  const dates = ranged ? readDateRange(input, MAX_RANGE_DATES) : [parseFields(singleDateSchema, input).date];
   let user = deps.caller;
   if (input.user !== undefined && input.user !== '') {
     const found = (await deps.users.findByEmails([input.user])).get(input.user.toLowerCase());
