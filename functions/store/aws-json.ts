@@ -14,6 +14,11 @@
  * shared by the client's calls, so that an outage does not multiply every call by its
  * attempts. A request's timeout runs from its start (waiting for a pooled socket
  * included) until the answer's headers, then while the body is silent.
+ *
+ * Not kept from the SDK: its correction of a skewed clock (Lambda's is synchronised), and
+ * endpoints other than the region's standard one in the aws and aws-cn partitions (no
+ * FIPS, dual-stack or isolated regions): the stack deploys to a standard region, and
+ * `endpoint` names any other.
  */
 import aws4 from 'aws4';
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
