@@ -26,7 +26,7 @@ export interface CallMetrics {
 
 export const requestMetrics = new AsyncLocalStorage<CallMetrics>();
 
-const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems']);
 
 /** Started kilobytes of an item, from its JSON size (close to DynamoDB's byte count). */
 function kilobytes(item: unknown): number {

@@ -27,8 +27,6 @@ import type {
   PutCommandOutput,
   QueryCommandInput,
   QueryCommandOutput,
-  ScanCommandInput,
-  ScanCommandOutput,
   TransactGetCommandInput,
   TransactGetCommandOutput,
   TransactWriteCommandInput,
@@ -40,11 +38,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { AwsJsonClient, type AwsJsonOptions } from './aws-json';
 
-/** Each operation's input and output, in document form. */
+/** Each operation's input and output, in document form: item, key-range and transaction operations only. */
 export interface Operations {
   GetItem: [GetCommandInput, Omit<GetCommandOutput, '$metadata'>];
   Query: [QueryCommandInput, Omit<QueryCommandOutput, '$metadata'>];
-  Scan: [ScanCommandInput, Omit<ScanCommandOutput, '$metadata'>];
   BatchGetItem: [BatchGetCommandInput, Omit<BatchGetCommandOutput, '$metadata'>];
   TransactGetItems: [TransactGetCommandInput, Omit<TransactGetCommandOutput, '$metadata'>];
   PutItem: [PutCommandInput, Omit<PutCommandOutput, '$metadata'>];
