@@ -7,6 +7,7 @@
  * transactions are all-or-nothing, so nothing is half-written either way.
  */
 import { TemporarilyUnavailable } from '../domain/errors';
+import { isRetryable } from './aws-json';
 
 /** A transaction DynamoDB cancelled, with the reason of each of its items. */
 export interface CancelledTransaction extends Error {
@@ -21,20 +22,8 @@ export const isCancelledTransaction = (error: unknown): error is CancelledTransa
 export const isFailedCondition = (error: unknown): error is Error & { Item?: Record<string, unknown> } =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-const transientNames = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TransactionInProgressException',
-  'TransactionConflictException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-
-const transientCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
+/** Transient by name beyond what the client itself retries (which `isRetryable` tells). */
+const alsoTransient = new Set(['TransactionConflictException', 'InternalServerError', 'ServiceUnavailable']);
 
 export function isTransient(error: unknown): boolean {
   if (isCancelledTransaction(error)) {
@@ -44,10 +33,8 @@ export function isTransient(error: unknown): boolean {
     );
     return conflicted && !codes.includes('ConditionalCheckFailed');
   }
-  // Not `instanceof Error`: Node's own errors (a dropped connection) may come from another realm.
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: string; code?: string };
-  return transientNames.has(name ?? '') || transientCodes.has(code ?? '');
+  if (isRetryable(error)) return true;
+  return typeof error === 'object' && error !== null && alsoTransient.has((error as { name?: string }).name ?? '');
 }
 
 export interface RetryOptions {

@@ -143,14 +143,14 @@ describe('the DynamoDB client', () => {
   it("throws the engine's failed condition and cancelled transaction with the items, raw, as the SDK does", async () => {
     const key = pk();
     await dynamoDb.send('PutItem', { TableName, Item: { pk: key, sk: 'D', kind: 'blocked' } });
-    const failed = await dynamoDb
-      .send('PutItem', {
-        TableName,
-        Item: { pk: key, sk: 'D', kind: 'meeting' },
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      })
-      .catch((error: unknown) => error);
+    // A Put that the blocked hour refuses, answering the item in its way.
+    const refused = {
+      TableName,
+      Item: { pk: key, sk: 'D', kind: 'meeting' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    const failed = await dynamoDb.send('PutItem', refused).catch((error: unknown) => error);
     expect(failed).toMatchObject({
       name: 'ConditionalCheckFailedException',
       Item: { pk: { S: key }, sk: { S: 'D' }, kind: { S: 'blocked' } },
@@ -158,17 +158,7 @@ describe('the DynamoDB client', () => {
 
     const cancelled = await dynamoDb
       .send('TransactWriteItems', {
-        TransactItems: [
-          { Put: { TableName, Item: { pk: key, sk: 'E' } } },
-          {
-            Put: {
-              TableName,
-              Item: { pk: key, sk: 'D', kind: 'meeting' },
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-        ],
+        TransactItems: [{ Put: { TableName, Item: { pk: key, sk: 'E' } } }, { Put: refused }],
       })
       .catch((error: unknown) => error);
     expect(cancelled).toMatchObject({
